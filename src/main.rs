@@ -1,1 +1,85 @@
-fn main() {}
+//! The `weft` command line.
+
+mod commands;
+mod human;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "weft", version, about = "Integration-as-code: check, diff, plan and run integration specs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of findings.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Readable text with source snippets, on stderr.
+    Human,
+    /// Versioned JSON (docs/formats.md), on stdout.
+    Json,
+    /// GitHub Actions workflow commands (annotations), on stdout.
+    Github,
+    /// SARIF 2.1.0 for code scanning, on stdout.
+    Sarif,
+    /// JUnit XML for CI test reports, on stdout.
+    Junit,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate every spec of a workspace and enforce the governance rules.
+    Check {
+        /// The workspace folder (holding weft.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Evaluate sunset dates as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<String>,
+    },
+    /// Create a new workspace from the starter template.
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+        /// The workspace name (default: the folder name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Print the documentation of a rule.
+    Explain {
+        /// A rule id (`literal-secret`) or code (`WF406`).
+        rule: Option<String>,
+        /// Print every rule (the content of docs/rules.md).
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
+    },
+    /// Print a contract as JSON Schema.
+    Schema {
+        /// The contract, as `Name@MAJOR`.
+        contract: String,
+        /// The workspace folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    s.parse::<jiff::civil::Date>()
+        .map(|d| d.to_string())
+        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check { dir, format, today } => commands::check::run(&dir, format, today),
+        Command::Init { dir, name } => commands::init::run(&dir, name),
+        Command::Explain { rule, all } => commands::explain::run(rule, all),
+        Command::Schema { contract, dir } => commands::schema::run(&dir, &contract),
+    };
+    std::process::exit(code);
+}

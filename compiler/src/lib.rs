@@ -3,3 +3,12 @@
 
 pub mod source;
 pub mod yaml;
+pub mod diagnostic;
+pub mod load;
+pub mod rules;
+pub mod spec;
+pub mod check;
+
+pub use check::{check_workspace, CheckOptions, Report, Summary};
+pub use diagnostic::{Diagnostic, Severity};
+pub mod render;

@@ -1,0 +1,168 @@
+//! `kind: flow`: a trigger, a source contract and the steps a message goes through.
+
+use crate::source::{Loc, Spanned};
+use crate::spec::refs::EndpointRef;
+use crate::spec::{contract_ref, spanned_str, Meta, RefSlot};
+use crate::yaml::Node;
+
+/// What starts a flow.
+#[derive(Clone, Debug)]
+pub enum Trigger {
+    Webhook {
+        system: Option<Spanned<String>>,
+        topic: Option<Spanned<String>>,
+    },
+    Poll {
+        system: Option<Spanned<String>>,
+        endpoint: Option<Spanned<String>>,
+        cron: Option<Spanned<String>>,
+    },
+    Schedule {
+        cron: Option<Spanned<String>>,
+    },
+    File {
+        system: Option<Spanned<String>>,
+    },
+}
+
+impl Trigger {
+    /// The system the trigger reads from, if any.
+    pub fn system(&self) -> Option<&Spanned<String>> {
+        match self {
+            Trigger::Webhook { system, .. }
+            | Trigger::Poll { system, .. }
+            | Trigger::File { system } => system.as_ref(),
+            Trigger::Schedule { .. } => None,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Trigger::Webhook { .. } => "webhook",
+            Trigger::Poll { .. } => "poll",
+            Trigger::Schedule { .. } => "schedule",
+            Trigger::File { .. } => "file",
+        }
+    }
+}
+
+/// One step of a flow.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Validate(RefSlot),
+    Map(Spanned<String>),
+    Filter { when: Option<Spanned<String>> },
+    Hold { when: Option<Spanned<String>> },
+    Deliver {
+        target: Spanned<String>,
+        endpoint: Option<EndpointRef>,
+        policy: Option<Spanned<String>>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub meta: Meta,
+    pub domain: Option<Spanned<String>>,
+    pub trigger: Option<(Trigger, Loc)>,
+    pub source: Option<RefSlot>,
+    pub steps: Vec<(Step, Loc)>,
+    pub idempotency_key: Option<Spanned<String>>,
+    pub ordering_key: Option<Spanned<String>>,
+    pub policy: Option<Spanned<String>>,
+}
+
+impl Flow {
+    pub fn decode(doc: &Node, meta: Meta) -> Flow {
+        let trigger = doc.entry("trigger").and_then(|(k, t)| {
+            let (kind_key, body) = t.as_map()?.first()?;
+            let trigger = match kind_key.name.as_str() {
+                "webhook" => Trigger::Webhook {
+                    system: spanned_str(body, "system"),
+                    topic: spanned_str(body, "topic"),
+                },
+                "poll" => Trigger::Poll {
+                    system: spanned_str(body, "system"),
+                    endpoint: spanned_str(body, "endpoint"),
+                    cron: spanned_str(body, "cron"),
+                },
+                "schedule" => Trigger::Schedule {
+                    cron: spanned_str(body, "cron"),
+                },
+                "file" => Trigger::File {
+                    system: spanned_str(body, "system"),
+                },
+                _ => return None,
+            };
+            Some((trigger, k.loc))
+        });
+        let steps = doc
+            .get("steps")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| {
+                let (key, body) = s.as_map()?.first()?;
+                let step = match key.name.as_str() {
+                    "validate" => Step::Validate(RefSlot::new(Spanned::new(
+                        body.as_str()?.to_string(),
+                        body.loc,
+                    ))),
+                    "map" => Step::Map(Spanned::new(body.as_str()?.to_string(), body.loc)),
+                    "filter" => Step::Filter {
+                        when: spanned_str(body, "when"),
+                    },
+                    "hold" => Step::Hold {
+                        when: spanned_str(body, "when"),
+                    },
+                    "deliver" => {
+                        let (target, policy) = match body.as_str() {
+                            Some(t) => (Spanned::new(t.to_string(), body.loc), None),
+                            None => (spanned_str(body, "endpoint")?, spanned_str(body, "policy")),
+                        };
+                        Step::Deliver {
+                            endpoint: EndpointRef::parse(&target.value),
+                            target,
+                            policy,
+                        }
+                    }
+                    _ => return None,
+                };
+                Some((step, key.loc))
+            })
+            .collect();
+        Flow {
+            domain: spanned_str(doc, "domain"),
+            trigger,
+            source: contract_ref(doc, "source"),
+            steps,
+            idempotency_key: spanned_str(doc, "idempotency_key"),
+            ordering_key: spanned_str(doc, "ordering_key"),
+            policy: spanned_str(doc, "policy"),
+            meta,
+        }
+    }
+
+    /// Every contract reference in the flow.
+    pub fn contract_refs(&self) -> Vec<&RefSlot> {
+        let mut out: Vec<&RefSlot> = self.source.iter().collect();
+        for (step, _) in &self.steps {
+            if let Step::Validate(r) = step {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The deliver steps: endpoint and step-level policy.
+    pub fn deliveries(&self) -> impl Iterator<Item = (&Spanned<String>, Option<&EndpointRef>, Option<&Spanned<String>>)> {
+        self.steps.iter().filter_map(|(s, _)| match s {
+            Step::Deliver {
+                target,
+                endpoint,
+                policy,
+            } => Some((target, endpoint.as_ref(), policy.as_ref())),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per `weft` command.
+
+pub mod check;
+pub mod explain;
+pub mod init;
+pub mod schema;
