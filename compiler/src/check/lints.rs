@@ -13,7 +13,7 @@ pub fn check(specs: &Specs, idx: &Index, usage: &Usage, sunset: &Sunset, diags: 
     flows(specs, idx, diags);
     contracts(specs, sunset, diags);
     mapping_sunset(specs, idx, sunset, diags);
-    unused(specs, usage, diags);
+    unused(specs, idx, usage, diags);
 }
 
 fn flows(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
@@ -123,9 +123,11 @@ fn mapping_sunset(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<D
     }
 }
 
-fn unused(specs: &Specs, usage: &Usage, diags: &mut Vec<Diagnostic>) {
+/// The `unused-*` rules. A duplicate definition is reported as a duplicate only.
+fn unused(specs: &Specs, idx: &Index, usage: &Usage, diags: &mut Vec<Diagnostic>) {
     for (i, c) in specs.contracts.iter().enumerate() {
-        if c.meta.is_workspace() && c.meta.valid && !usage.contracts.contains(&i) {
+        let canonical = idx.contract(&c.reference()) == Some(i);
+        if c.meta.is_workspace() && c.meta.valid && canonical && !usage.contracts.contains(&i) {
             diags.push(
                 Diagnostic::new(&rules::UNUSED_CONTRACT, c.meta.name.loc, format!("contract `{}` is not used", c.display()))
                     .label("unused")
@@ -134,7 +136,7 @@ fn unused(specs: &Specs, usage: &Usage, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (i, s) in specs.systems.iter().enumerate() {
-        if s.meta.is_workspace() && s.meta.valid && !usage.systems.contains(&i) {
+        if s.meta.is_workspace() && s.meta.valid && idx.system(&s.meta.name.value) == Some(i) && !usage.systems.contains(&i) {
             diags.push(
                 Diagnostic::new(&rules::UNUSED_SYSTEM, s.meta.name.loc, format!("system `{}` is not used by any flow", s.meta.name.value))
                     .label("unused")
@@ -143,7 +145,7 @@ fn unused(specs: &Specs, usage: &Usage, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (i, p) in specs.policies.iter().enumerate() {
-        if p.meta.is_workspace() && p.meta.valid && !usage.policies.contains(&i) {
+        if p.meta.is_workspace() && p.meta.valid && idx.policy(&p.meta.name.value) == Some(i) && !usage.policies.contains(&i) {
             diags.push(
                 Diagnostic::new(&rules::UNUSED_POLICY, p.meta.name.loc, format!("policy `{}` is not used", p.meta.name.value))
                     .label("unused")

@@ -18,6 +18,8 @@ struct Write<'a> {
     target: &'a str,
     contract: usize,
     domain: Option<&'a str>,
+    /// The endpoint's HTTP method: `POST` creates, `PUT`/`PATCH` update.
+    method: Option<&'a str>,
 }
 
 pub fn check(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
@@ -30,7 +32,11 @@ pub fn check(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
     let writes = collect_writes(specs, idx);
     for w in &writes {
         let Some(source) = w.source else { continue };
-        if let Some(rule) = w.domain.and_then(|d| domains.get(d)) {
+        let rule = w.domain.and_then(|d| domains.get(d));
+        // An originator creating a record (POST) sets its initial values; it does not overwrite them.
+        let creates_as_originator = w.method.is_none_or(|m| m.eq_ignore_ascii_case("POST"))
+            && rule.is_some_and(|r| r.originators.iter().any(|o| o.value == source.value));
+        if let Some(rule) = rule {
             let Some(record) = &rule.record else { continue };
             let allowed = source.value == record.value || rule.originators.iter().any(|o| o.value == source.value);
             if w.target == record.value && !allowed {
@@ -60,7 +66,7 @@ pub fn check(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
                 if c.meta.name.value != contract || c.shape.field(field.split('.').next().unwrap_or(field)).is_none() {
                     continue;
                 }
-                if w.target == f.system.value && source.value != f.system.value {
+                if w.target == f.system.value && source.value != f.system.value && !creates_as_originator {
                     diags.push(
                         Diagnostic::new(
                             &rules::RECORD_OVERWRITE,
@@ -85,10 +91,11 @@ fn collect_writes<'a>(specs: &'a Specs, idx: &Index) -> Vec<Write<'a>> {
     let mut out = Vec::new();
     for f in &specs.flows {
         let source = f.trigger.as_ref().and_then(|(t, _)| t.system());
-        for (step, step_loc) in &f.steps {
-            let crate::spec::flow::Step::Deliver { endpoint: Some(ep), .. } = step else { continue };
+        for (step, _) in &f.steps {
+            let crate::spec::flow::Step::Deliver { endpoint: Some(ep), target, .. } = step else { continue };
             let Some(si) = idx.system(&ep.system) else { continue };
-            let Some(body) = specs.systems[si].endpoint(&ep.endpoint).and_then(|e| e.body.as_ref()) else { continue };
+            let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else { continue };
+            let Some(body) = endpoint.body.as_ref() else { continue };
             let Some(contract) = body.get().and_then(|r| idx.contract(r)) else { continue };
             let domain = f
                 .domain
@@ -98,11 +105,12 @@ fn collect_writes<'a>(specs: &'a Specs, idx: &Index) -> Vec<Write<'a>> {
             out.push(Write {
                 flow: &f.meta.name.value,
                 flow_loc: f.meta.name.loc,
-                step_loc: *step_loc,
+                step_loc: target.loc,
                 source,
                 target: &specs.systems[si].meta.name.value,
                 contract,
                 domain,
+                method: endpoint.method.as_deref(),
             });
         }
     }

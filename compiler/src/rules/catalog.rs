@@ -214,9 +214,9 @@ pub static RECORD_OVERWRITE: Rule = Rule {
     category: Category::Ownership,
     default_severity: Error,
     configurable: false,
-    summary: "A flow writes a domain (or field) into its system of record from a source that is neither the record nor an allowed originator.",
+    summary: "A flow writes a domain (or an owned field) into its system of record from a source that is neither the record nor an allowed originator.",
     why: "The authoritative copy would be overwritten by a non-authoritative one: the classic cause of oversold stock and wrong prices.",
-    fix: "Reverse the flow's direction, deliver to a non-record system, or (if the source really may create records) add it to the domain's `originators`.",
+    fix: "Reverse the flow's direction, deliver to a non-record system, or (if the source really may create records) add it to the domain's `originators`. Originators may create records (a `POST` endpoint) carrying owned fields; updating an owned field (`PUT`/`PATCH`) from another system is always reported.",
     example: "# ownership: inventory: { record: wms }\nkind: flow\ndomain: inventory\ntrigger: { webhook: { system: shopify, topic: inventory } }\nsteps: [ { deliver: wms.set_stock } ]\n",
 };
 

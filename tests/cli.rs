@@ -1,0 +1,151 @@
+//! End-to-end behaviour of the `weft` binary: exit codes, init, explain, schema.
+
+mod support;
+
+use support::{fixture, repo, weft, weft_in, TODAY};
+
+#[test]
+fn the_example_workspace_is_clean() {
+    let run = weft(&["check", "--today", TODAY, "specs/northwind"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("northwind: no problems"), "{}", run.stderr);
+}
+
+#[test]
+fn init_creates_a_workspace_that_passes_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("acme-distribution");
+    let run = weft(&["init", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest = std::fs::read_to_string(dir.join("weft.yaml")).unwrap();
+    assert!(manifest.contains("workspace: \"acme-distribution\""), "{manifest}");
+    let run = weft(&["check", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{}", run.stdout);
+    // Every kind of spec is shown.
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut weft_files = 0;
+    for entry in walk(&dir) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        if entry.extension().is_some_and(|e| e == "weft") {
+            weft_files += 1;
+        }
+        for line in text.lines() {
+            if let Some(k) = line.strip_prefix("kind: ") {
+                kinds.insert(k.trim().to_string());
+            }
+        }
+    }
+    assert!(weft_files > 0, "no mapping file");
+    for kind in ["contract", "system", "ownership", "policy", "flow", "test"] {
+        assert!(kinds.contains(kind), "template lacks kind {kind}: {kinds:?}");
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("keep.txt"), "x").unwrap();
+    let run = weft(&["init", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not empty"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(), "x");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = weft(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("has no weft.yaml"), "{}", run.stderr);
+    let run = weft(&["check", "/definitely/not/here"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
+    let run = weft(&["check", "--format", "xml", "."]);
+    assert_eq!(run.code, 2);
+    let run = weft(&["check", "--today", "tomorrow", "."]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("weft.yaml"), "workspace: w\n").unwrap();
+    std::fs::write(tmp.path().join("bad.yaml"), b"kind: policy\nname: p\xff\n").unwrap();
+    let run = weft(&["check", "--format", "json", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("unreadable-file"));
+}
+
+#[test]
+fn check_defaults_to_the_current_folder() {
+    let run = weft_in(&repo().join("specs/northwind"), &["check", "--today", TODAY]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn explain_prints_a_rule_and_rejects_unknown_ones() {
+    let run = weft(&["explain", "WF406"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("## `literal-secret` (WF406)"), "{}", run.stdout);
+    let run = weft(&["explain", "literal-secrt"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("did you mean `literal-secret`?"), "{}", run.stderr);
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_catalogue() {
+    let generated = weft(&["explain", "--all"]).stdout;
+    let path = repo().join("docs/rules.md");
+    if std::env::var_os("WEFT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli docs_rules_md`"
+    );
+}
+
+#[test]
+fn schema_emits_json_schema_that_validates_payloads() {
+    let run = weft(&["schema", "Order@1", "--dir", "specs/northwind"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    let validator = jsonschema::validator_for(&schema).expect("emitted schema compiles");
+    let fixture = std::fs::read_to_string(repo().join("specs/northwind/tests/fixtures/order-paid.json"));
+    if let Ok(text) = fixture {
+        let order: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&order).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+    assert!(!validator.is_valid(&serde_json::json!({ "id": 5 })));
+    // A JSON Schema contract is emitted as written.
+    let run = weft(&["schema", "shopify.Order@1", "--dir", "specs/northwind"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = weft(&["schema", "Order@9", "--dir", "specs/northwind"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn literal_secrets_never_reach_any_output() {
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let run = weft(&["check", "--format", format, &fixture("formats")]);
+        assert!(!run.stdout.contains("tok_live") && !run.stderr.contains("tok_live"), "{format} leaked the secret");
+    }
+}
