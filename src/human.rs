@@ -1,6 +1,9 @@
 //! Human-readable diagnostics: source snippets drawn by miette, secrets masked.
 
-use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    NamedSource, SourceSpan,
+};
 use std::fmt;
 use weft_compiler::source::{Loc, SourceMap};
 use weft_compiler::{Diagnostic, Severity};
@@ -32,7 +35,9 @@ impl MietteDiagnostic for Human {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -52,11 +57,17 @@ fn source(sources: &SourceMap, loc: Loc) -> NamedSource<String> {
 }
 
 fn to_human(sources: &SourceMap, d: &Diagnostic) -> Human {
-    let mut labels = vec![LabeledSpan::new_primary_with_span(d.label.clone(), span(d.loc))];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        d.label.clone(),
+        span(d.loc),
+    )];
     let mut notes = Vec::new();
     for (loc, message) in &d.related {
         if loc.file == d.loc.file {
-            labels.push(LabeledSpan::new_with_span(Some(message.clone()), span(*loc)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(message.clone()),
+                span(*loc),
+            ));
         } else {
             let f = sources.get(loc.file);
             let (line, col) = f.line_col(loc.start as usize);
@@ -93,8 +104,14 @@ fn to_human(sources: &SourceMap, d: &Diagnostic) -> Human {
 
 /// Renders findings for a terminal (`color`) or a log.
 pub fn render(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1);
     let mut out = String::new();
     for d in diags.iter().filter(|d| d.suppressed.is_none()) {
         let _ = handler.render_report(&mut out, &to_human(sources, d));

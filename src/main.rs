@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "weft", version, about = "Integration-as-code: check, diff, plan and run integration specs")]
+#[command(
+    name = "weft",
+    version,
+    about = "Integration-as-code: check, diff, plan and run integration specs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -8,7 +8,11 @@ use support::{fixture, repo, weft, weft_in, TODAY};
 fn the_example_workspace_is_clean() {
     let run = weft(&["check", "--today", TODAY, "specs/northwind"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("northwind: no problems"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("northwind: no problems"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -18,11 +22,19 @@ fn init_creates_a_workspace_that_passes_check() {
     let run = weft(&["init", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let manifest = std::fs::read_to_string(dir.join("weft.yaml")).unwrap();
-    assert!(manifest.contains("workspace: \"acme-distribution\""), "{manifest}");
+    assert!(
+        manifest.contains("workspace: \"acme-distribution\""),
+        "{manifest}"
+    );
     let run = weft(&["check", "--format", "json", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{}", run.stdout);
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        run.stdout
+    );
     // Every kind of spec is shown.
     let mut kinds = std::collections::BTreeSet::new();
     let mut weft_files = 0;
@@ -39,7 +51,10 @@ fn init_creates_a_workspace_that_passes_check() {
     }
     assert!(weft_files > 0, "no mapping file");
     for kind in ["contract", "system", "ownership", "policy", "flow", "test"] {
-        assert!(kinds.contains(kind), "template lacks kind {kind}: {kinds:?}");
+        assert!(
+            kinds.contains(kind),
+            "template lacks kind {kind}: {kinds:?}"
+        );
     }
 }
 
@@ -62,7 +77,10 @@ fn init_refuses_a_non_empty_folder() {
     let run = weft(&["init", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(), "x");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
+        "x"
+    );
 }
 
 #[test]
@@ -93,7 +111,10 @@ fn unreadable_input_exits_2() {
 
 #[test]
 fn check_defaults_to_the_current_folder() {
-    let run = weft_in(&repo().join("specs/northwind"), &["check", "--today", TODAY]);
+    let run = weft_in(
+        &repo().join("specs/northwind"),
+        &["check", "--today", TODAY],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -101,10 +122,18 @@ fn check_defaults_to_the_current_folder() {
 fn explain_prints_a_rule_and_rejects_unknown_ones() {
     let run = weft(&["explain", "WF406"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.starts_with("## `literal-secret` (WF406)"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("## `literal-secret` (WF406)"),
+        "{}",
+        run.stdout
+    );
     let run = weft(&["explain", "literal-secrt"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean `literal-secret`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `literal-secret`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -126,12 +155,19 @@ fn schema_emits_json_schema_that_validates_payloads() {
     let run = weft(&["schema", "Order@1", "--dir", "specs/northwind"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let validator = jsonschema::validator_for(&schema).expect("emitted schema compiles");
-    let fixture = std::fs::read_to_string(repo().join("specs/northwind/tests/fixtures/order-paid.json"));
+    let fixture =
+        std::fs::read_to_string(repo().join("specs/northwind/tests/fixtures/order-paid.json"));
     if let Ok(text) = fixture {
         let order: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&order).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&order)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:?}");
     }
     assert!(!validator.is_valid(&serde_json::json!({ "id": 5 })));
@@ -146,6 +182,9 @@ fn schema_emits_json_schema_that_validates_payloads() {
 fn literal_secrets_never_reach_any_output() {
     for format in ["human", "json", "github", "sarif", "junit"] {
         let run = weft(&["check", "--format", format, &fixture("formats")]);
-        assert!(!run.stdout.contains("tok_live") && !run.stderr.contains("tok_live"), "{format} leaked the secret");
+        assert!(
+            !run.stdout.contains("tok_live") && !run.stderr.contains("tok_live"),
+            "{format} leaked the secret"
+        );
     }
 }

@@ -6,7 +6,14 @@ mod support;
 use support::{fixture, weft, TODAY};
 
 fn check(format: &str) -> support::Run {
-    weft(&["check", "--format", format, "--today", TODAY, &fixture("formats")])
+    weft(&[
+        "check",
+        "--format",
+        format,
+        "--today",
+        TODAY,
+        &fixture("formats"),
+    ])
 }
 
 #[test]
@@ -14,7 +21,11 @@ fn human_goes_to_stderr() {
     let run = check("human");
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty());
-    assert!(!run.stderr.contains("tok_live_do_not_print"), "secret leaked:\n{}", run.stderr);
+    assert!(
+        !run.stderr.contains("tok_live_do_not_print"),
+        "secret leaked:\n{}",
+        run.stderr
+    );
     insta::assert_snapshot!(run.stderr);
 }
 
@@ -28,7 +39,12 @@ fn json_is_versioned_and_complete() {
     assert_eq!(report["format_version"], 1);
     assert_eq!(report["summary"]["errors"], 3);
     assert_eq!(report["summary"]["suppressed"], 1);
-    let suppressed: Vec<_> = report["findings"].as_array().unwrap().iter().filter(|f| !f["suppressed"].is_null()).collect();
+    let suppressed: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["suppressed"].is_null())
+        .collect();
     assert_eq!(suppressed[0]["rule"], "flow-missing-idempotency-key");
     assert_eq!(suppressed[0]["suppressed"], "notes are append-only");
     let mut value = report.clone();
@@ -41,7 +57,12 @@ fn github_annotations() {
     let run = check("github");
     assert_eq!(run.code, 1);
     for line in run.stdout.lines() {
-        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "), "{line}");
+        assert!(
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice "),
+            "{line}"
+        );
     }
     insta::assert_snapshot!(run.stdout);
 }
@@ -60,7 +81,9 @@ fn sarif_is_2_1_0_with_rules_and_suppressions() {
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
     let results = run0["results"].as_array().unwrap();
-    assert!(results.iter().any(|r| r["suppressions"][0]["justification"] == "notes are append-only"));
+    assert!(results
+        .iter()
+        .any(|r| r["suppressions"][0]["justification"] == "notes are append-only"));
     let mut value = log.clone();
     value["runs"][0]["tool"]["driver"]["version"] = "[version]".into();
     value["runs"][0]["tool"]["driver"]["rules"] = format!("[{} rules]", rules.len()).into();
@@ -71,7 +94,12 @@ fn sarif_is_2_1_0_with_rules_and_suppressions() {
 fn junit_has_a_case_per_file() {
     let run = check("junit");
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("<testsuite name=\"weft check\" tests=\"2\""), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("<testsuite name=\"weft check\" tests=\"2\""),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("failures=\"1\""));
     let stable: String = run
         .stdout
@@ -82,7 +110,10 @@ fn junit_has_a_case_per_file() {
             for attr in ["timestamp", "time"] {
                 while let Some(start) = l.find(&format!(" {attr}=\"")) {
                     let value_start = start + attr.len() + 3;
-                    let end = l[value_start..].find('"').map(|e| value_start + e + 1).unwrap_or(l.len());
+                    let end = l[value_start..]
+                        .find('"')
+                        .map(|e| value_start + e + 1)
+                        .unwrap_or(l.len());
                     l.replace_range(start..end, "");
                 }
             }

@@ -17,15 +17,27 @@ fn every_rule_fails_on_its_fixture_and_passes_when_fixed() {
             continue;
         }
         let run = weft(&["check", "--format", "json", "--today", TODAY, &fail]);
-        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", rule.id, run.stdout));
-        let hits = report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule.id).count();
+        let report: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{}: bad JSON: {e}\n{}", rule.id, run.stdout));
+        let hits = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule.id)
+            .count();
         if hits == 0 {
-            problems.push(format!("{}: fail fixture does not report the rule:\n{}", rule.id, run.stdout));
+            problems.push(format!(
+                "{}: fail fixture does not report the rule:\n{}",
+                rule.id, run.stdout
+            ));
         }
         let run = weft(&["check", "--format", "json", "--today", TODAY, &pass]);
         let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         if run.code != 0 || !report["findings"].as_array().unwrap().is_empty() {
-            problems.push(format!("{}: pass fixture is not clean (exit {}):\n{}", rule.id, run.code, run.stdout));
+            problems.push(format!(
+                "{}: pass fixture is not clean (exit {}):\n{}",
+                rule.id, run.code, run.stdout
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
@@ -39,6 +51,9 @@ fn human_output_of_every_failing_fixture() {
             continue;
         }
         let run = weft(&["check", "--today", TODAY, &fail]);
-        insta::assert_snapshot!(format!("rule__{}", rule.id), format!("exit: {}\n{}", run.code, run.stderr));
+        insta::assert_snapshot!(
+            format!("rule__{}", rule.id),
+            format!("exit: {}\n{}", run.code, run.stderr)
+        );
     }
 }

@@ -80,7 +80,10 @@ impl Diagnostic {
 }
 
 /// Suggests the closest candidate to `name` ("did you mean ...?").
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let lower = name.to_lowercase();
     candidates
         .into_iter()

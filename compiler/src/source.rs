@@ -121,7 +121,9 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).map(|&o| o as usize)
+        self.line_starts
+            .get(line.checked_sub(1)?)
+            .map(|&o| o as usize)
     }
 
     /// The text of a 1-based line, without its newline.
@@ -220,7 +222,12 @@ mod tests {
 
     #[test]
     fn redaction_keeps_length_and_masks() {
-        let f = SourceFile::new("a".into(), None, "token: abc123\n".into(), Origin::Workspace);
+        let f = SourceFile::new(
+            "a".into(),
+            None,
+            "token: abc123\n".into(),
+            Origin::Workspace,
+        );
         f.redact(7..13);
         assert_eq!(f.redacted_text(), "token: ******\n");
     }

@@ -24,15 +24,30 @@ pub fn run(dir: &Path, format: Format, today: Option<String>) -> i32 {
     let version = env!("CARGO_PKG_VERSION");
     match format {
         Format::Human => {
-            eprint!("{}", human::render(sources, report.diagnostics(), human::stderr_color()));
-            let name = report.compilation.manifest.as_ref().map(|m| m.name.value.as_str()).unwrap_or("workspace");
+            eprint!(
+                "{}",
+                human::render(sources, report.diagnostics(), human::stderr_color())
+            );
+            let name = report
+                .compilation
+                .manifest
+                .as_ref()
+                .map(|m| m.name.value.as_str())
+                .unwrap_or("workspace");
             eprintln!("{}", summary_line(name, &summary));
         }
-        Format::Json => print!("{}", render::json::render("check", version, summary, &findings)),
+        Format::Json => print!(
+            "{}",
+            render::json::render("check", version, summary, &findings)
+        ),
         Format::Github => print!("{}", render::github::render(&findings)),
         Format::Sarif => print!("{}", render::sarif::render(version, &findings)),
         Format::Junit => {
-            let files: Vec<String> = sources.files().filter(|(_, f)| f.is_workspace()).map(|(_, f)| f.name.clone()).collect();
+            let files: Vec<String> = sources
+                .files()
+                .filter(|(_, f)| f.is_workspace())
+                .map(|(_, f)| f.name.clone())
+                .collect();
             print!("{}", render::junit::render("weft check", &files, &findings));
         }
     }
@@ -62,6 +77,10 @@ pub fn summary_line(name: &str, s: &weft_compiler::Summary) -> String {
     if s.suppressed > 0 {
         parts.push(format!("{} suppressed", s.suppressed));
     }
-    let verdict = if parts.is_empty() { "no problems".to_string() } else { parts.join(", ") };
+    let verdict = if parts.is_empty() {
+        "no problems".to_string()
+    } else {
+        parts.join(", ")
+    };
     format!("{name}: {verdict} ({})", plural(s.files, "file"))
 }

@@ -17,8 +17,9 @@ pub fn run(rule: Option<String>, all: bool) -> i32 {
             0
         }
         None => {
-            let hint = weft_compiler::diagnostic::did_you_mean(&id, rules::ALL.iter().map(|r| r.id))
-                .unwrap_or_else(|| "`weft explain --all` lists every rule".into());
+            let hint =
+                weft_compiler::diagnostic::did_you_mean(&id, rules::ALL.iter().map(|r| r.id))
+                    .unwrap_or_else(|| "`weft explain --all` lists every rule".into());
             eprintln!("error: unknown rule `{id}`: {hint}");
             2
         }

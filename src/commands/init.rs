@@ -3,8 +3,15 @@
 use std::path::Path;
 
 pub fn run(dir: &Path, name: Option<String>) -> i32 {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        eprintln!("error: `{}` exists and is not empty; choose a new folder", dir.display());
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        eprintln!(
+            "error: `{}` exists and is not empty; choose a new folder",
+            dir.display()
+        );
         return 2;
     }
     let name = name.unwrap_or_else(|| {

@@ -23,8 +23,9 @@ pub fn run(dir: &Path, reference: &str) -> i32 {
     let specs = &report.compilation.specs;
     let Some(i) = report.index.contract(&r) else {
         let keys = report.index.contract_keys();
-        let hint = weft_compiler::diagnostic::did_you_mean(reference, keys.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("contracts: {}", keys.join(", ")));
+        let hint =
+            weft_compiler::diagnostic::did_you_mean(reference, keys.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("contracts: {}", keys.join(", ")));
         eprintln!("error: no contract `{reference}`: {hint}");
         return 1;
     };
@@ -32,10 +33,14 @@ pub fn run(dir: &Path, reference: &str) -> i32 {
     let schema = match &contract.body {
         ContractBody::JsonSchema { schema, .. } => schema.clone(),
         ContractBody::Fields => {
-            let lookup = |r: &ContractRef| report.index.contract(r).map(|j| specs.contracts[j].clone());
+            let lookup =
+                |r: &ContractRef| report.index.contract(r).map(|j| specs.contracts[j].clone());
             fields_to_json_schema(contract, &lookup)
         }
     };
-    println!("{}", serde_json::to_string_pretty(&schema).expect("schema serializes"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("schema serializes")
+    );
     0
 }

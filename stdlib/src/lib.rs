@@ -48,7 +48,11 @@ fn text_files(dir: &'static Dir<'static>, prefix: &std::path::Path) -> Vec<(Stri
     out
 }
 
-fn collect(dir: &'static Dir<'static>, prefix: &std::path::Path, out: &mut Vec<(String, &'static str)>) {
+fn collect(
+    dir: &'static Dir<'static>,
+    prefix: &std::path::Path,
+    out: &mut Vec<(String, &'static str)>,
+) {
     for entry in dir.entries() {
         match entry {
             DirEntry::Dir(d) => collect(d, prefix, out),

@@ -40,7 +40,11 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn fixture(rel: &str) -> String {
-    repo().join("tests/fixtures").join(rel).to_string_lossy().into_owned()
+    repo()
+        .join("tests/fixtures")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Copies a folder tree (for tests that modify a workspace).

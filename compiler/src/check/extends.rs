@@ -15,19 +15,37 @@ pub fn apply(specs: &mut Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn merge(specs: &mut Specs, idx: &Index, i: usize, done: &mut [bool], chain: &mut Vec<usize>, diags: &mut Vec<Diagnostic>) {
+fn merge(
+    specs: &mut Specs,
+    idx: &Index,
+    i: usize,
+    done: &mut [bool],
+    chain: &mut Vec<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if done[i] {
         return;
     }
-    let Some(parent) = specs.contracts[i].extends.as_ref().and_then(|e| idx.contract(e.get()?)) else {
+    let Some(parent) = specs.contracts[i]
+        .extends
+        .as_ref()
+        .and_then(|e| idx.contract(e.get()?))
+    else {
         done[i] = true;
         return;
     };
     if chain.contains(&i) || parent == i {
         let c = &specs.contracts[i];
         diags.push(
-            Diagnostic::new(&rules::INVALID_CONTRACT, c.extends.as_ref().map(|e| e.loc()).unwrap_or(c.meta.name.loc), format!("contract `{}` extends itself through a cycle", c.display()))
-                .hint("an extension chain must end at a contract that extends nothing"),
+            Diagnostic::new(
+                &rules::INVALID_CONTRACT,
+                c.extends
+                    .as_ref()
+                    .map(|e| e.loc())
+                    .unwrap_or(c.meta.name.loc),
+                format!("contract `{}` extends itself through a cycle", c.display()),
+            )
+            .hint("an extension chain must end at a contract that extends nothing"),
         );
         done[i] = true;
         return;

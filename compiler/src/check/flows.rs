@@ -17,7 +17,10 @@ pub fn check(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<Diagno
         let source = flow.source.as_ref().and_then(|s| lookup(idx, s));
         check_trigger(specs, idx, flow, source, diags);
         check_steps(specs, idx, flow, source, sunset, diags);
-        for key in [&flow.idempotency_key, &flow.ordering_key].into_iter().flatten() {
+        for key in [&flow.idempotency_key, &flow.ordering_key]
+            .into_iter()
+            .flatten()
+        {
             check_paths(specs, idx, key, source, source, sunset, diags);
         }
     }
@@ -29,7 +32,11 @@ fn lookup(idx: &Index, slot: &RefSlot) -> Option<usize> {
 
 fn name_of(specs: &Specs, c: usize) -> String {
     let c = &specs.contracts[c];
-    format!("{}@{}", c.meta.name.value, c.version.as_ref().map(|v| v.major).unwrap_or(0))
+    format!(
+        "{}@{}",
+        c.meta.name.value,
+        c.version.as_ref().map(|v| v.major).unwrap_or(0)
+    )
 }
 
 fn mismatch(specs: &Specs, loc: Loc, what: &str, expected: usize, actual: usize) -> Diagnostic {
@@ -45,10 +52,22 @@ fn mismatch(specs: &Specs, loc: Loc, what: &str, expected: usize, actual: usize)
     .label(format!("expects {}", name_of(specs, expected)))
 }
 
-fn check_trigger(specs: &Specs, idx: &Index, flow: &Flow, source: Option<usize>, diags: &mut Vec<Diagnostic>) {
-    let Some((trigger, tloc)) = &flow.trigger else { return };
-    let Some(sys_name) = trigger.system() else { return };
-    let Some(si) = idx.system(&sys_name.value) else { return };
+fn check_trigger(
+    specs: &Specs,
+    idx: &Index,
+    flow: &Flow,
+    source: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some((trigger, tloc)) = &flow.trigger else {
+        return;
+    };
+    let Some(sys_name) = trigger.system() else {
+        return;
+    };
+    let Some(si) = idx.system(&sys_name.value) else {
+        return;
+    };
     let system = &specs.systems[si];
     let needed = match trigger {
         Trigger::Webhook { .. } => Connector::Webhook,
@@ -70,38 +89,61 @@ fn check_trigger(specs: &Specs, idx: &Index, flow: &Flow, source: Option<usize>,
             )
             .label(format!("no {} connector", needed.as_str()))
             .related(system.connector_loc, "connectors declared here")
-            .hint(format!("add `{}` to the system's `connector:` list", needed.as_str())),
+            .hint(format!(
+                "add `{}` to the system's `connector:` list",
+                needed.as_str()
+            )),
         );
     }
     // The contract the trigger delivers, and where it is declared.
     let delivered: Option<(&RefSlot, &str)> = match trigger {
-        Trigger::Webhook { topic: Some(topic), .. } => {
-            let Some(webhook) = &system.webhook else { return };
+        Trigger::Webhook {
+            topic: Some(topic), ..
+        } => {
+            let Some(webhook) = &system.webhook else {
+                return;
+            };
             match webhook.topics.iter().find(|(t, _)| t.value == topic.value) {
                 Some((_, slot)) => slot.as_ref().map(|s| (s, "the webhook topic")),
                 None => {
                     if !webhook.topics.is_empty() {
-                        let names: Vec<&str> = webhook.topics.iter().map(|(t, _)| t.value.as_str()).collect();
+                        let names: Vec<&str> = webhook
+                            .topics
+                            .iter()
+                            .map(|(t, _)| t.value.as_str())
+                            .collect();
                         diags.push(
                             Diagnostic::new(
                                 &rules::UNKNOWN_REFERENCE,
                                 topic.loc,
-                                format!("system `{}` has no webhook topic `{}`", system.meta.name.value, topic.value),
+                                format!(
+                                    "system `{}` has no webhook topic `{}`",
+                                    system.meta.name.value, topic.value
+                                ),
                             )
                             .label("no such topic")
                             .related(webhook.loc, "topics declared here")
-                            .hint(did_you_mean(&topic.value, names.iter().copied()).unwrap_or_else(|| format!("topics: {}", names.join(", ")))),
+                            .hint(
+                                did_you_mean(&topic.value, names.iter().copied())
+                                    .unwrap_or_else(|| format!("topics: {}", names.join(", "))),
+                            ),
                         );
                     }
                     None
                 }
             }
         }
-        Trigger::Poll { endpoint: Some(ep), .. } => system
+        Trigger::Poll {
+            endpoint: Some(ep), ..
+        } => system
             .endpoint(&ep.value)
             .and_then(|e| e.response.as_ref())
             .map(|r| (r, "the polled endpoint's response")),
-        Trigger::File { .. } => system.files.as_ref().and_then(|f| f.record.as_ref()).map(|r| (r, "the system's file records")),
+        Trigger::File { .. } => system
+            .files
+            .as_ref()
+            .and_then(|f| f.record.as_ref())
+            .map(|r| (r, "the system's file records")),
         _ => None,
     };
     if let (Some((slot, what)), Some(src)) = (delivered, source) {
@@ -126,7 +168,14 @@ fn check_trigger(specs: &Specs, idx: &Index, flow: &Flow, source: Option<usize>,
     }
 }
 
-fn check_steps(specs: &Specs, idx: &Index, flow: &Flow, source: Option<usize>, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
+fn check_steps(
+    specs: &Specs,
+    idx: &Index,
+    flow: &Flow,
+    source: Option<usize>,
+    sunset: &Sunset,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut current = source;
     for (step, _) in &flow.steps {
         match step {
@@ -164,16 +213,33 @@ fn check_steps(specs: &Specs, idx: &Index, flow: &Flow, source: Option<usize>, s
                     check_paths(specs, idx, w, source, current, sunset, diags);
                 }
             }
-            Step::Deliver { target, endpoint: Some(ep), .. } => {
-                let Some(si) = idx.system(&ep.system) else { continue };
-                let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else { continue };
+            Step::Deliver {
+                target,
+                endpoint: Some(ep),
+                ..
+            } => {
+                let Some(si) = idx.system(&ep.system) else {
+                    continue;
+                };
+                let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else {
+                    continue;
+                };
                 let body = endpoint.body.as_ref().and_then(|b| lookup(idx, b));
                 if let (Some(body), Some(c)) = (body, current) {
                     if body != c {
                         diags.push(
-                            mismatch(specs, target.loc, &format!("endpoint `{}`", target.value), body, c)
-                                .related(endpoint.name.loc, "endpoint defined here")
-                                .hint(format!("add a `map` step that produces `{}` before delivering", name_of(specs, body))),
+                            mismatch(
+                                specs,
+                                target.loc,
+                                &format!("endpoint `{}`", target.value),
+                                body,
+                                c,
+                            )
+                            .related(endpoint.name.loc, "endpoint defined here")
+                            .hint(format!(
+                                "add a `map` step that produces `{}` before delivering",
+                                name_of(specs, body)
+                            )),
                         );
                     }
                 }
@@ -194,18 +260,27 @@ fn check_paths(
     diags: &mut Vec<Diagnostic>,
 ) {
     // Where the expression's characters start in the file: skip a quote if the scalar was quoted.
-    let file_offset = text.loc.start as usize + usize::from(text.loc.end - text.loc.start > text.value.len() as u32);
+    let file_offset = text.loc.start as usize
+        + usize::from(text.loc.end - text.loc.start > text.value.len() as u32);
     for (root, segs, offset) in paths::paths_in_expression(&text.value) {
-        let Some(contract) = (if root == "source" { source } else { current }) else { continue };
+        let Some(contract) = (if root == "source" { source } else { current }) else {
+            continue;
+        };
         let start = file_offset + offset;
         let end = start + root.len() + segs.iter().map(|s| s.len() + 1).sum::<usize>();
         let loc = Loc::new(text.loc.file, start, end);
         match paths::resolve(specs, idx, contract, &segs) {
-            Ok(field) => sunset.check_field_use(field, &format!("{root}.{}", segs.join(".")), loc, diags),
+            Ok(field) => {
+                sunset.check_field_use(field, &format!("{root}.{}", segs.join(".")), loc, diags)
+            }
             Err(e) if e.segment != usize::MAX => diags.push(
-                Diagnostic::new(&rules::UNKNOWN_FIELD, loc, format!("{} (in `{root}.{}`)", e.message, segs.join(".")))
-                    .label("no such field")
-                    .maybe_hint(e.hint),
+                Diagnostic::new(
+                    &rules::UNKNOWN_FIELD,
+                    loc,
+                    format!("{} (in `{root}.{}`)", e.message, segs.join(".")),
+                )
+                .label("no such field")
+                .maybe_hint(e.hint),
             ),
             Err(_) => {}
         }

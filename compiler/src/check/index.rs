@@ -27,7 +27,10 @@ impl Index {
             if c.meta.name.value.is_empty() {
                 continue;
             }
-            idx.contract_names.entry(c.meta.name.value.clone()).or_default().push(i);
+            idx.contract_names
+                .entry(c.meta.name.value.clone())
+                .or_default()
+                .push(i);
             let Some(v) = &c.version else { continue };
             let key = (c.meta.name.value.clone(), v.major);
             match idx.contracts.get(&key) {
@@ -56,7 +59,13 @@ impl Index {
                     continue;
                 }
                 match map.get(name) {
-                    Some(&first) => diags.push(duplicate(kind, name, loc, locs[first], "rename one of them")),
+                    Some(&first) => diags.push(duplicate(
+                        kind,
+                        name,
+                        loc,
+                        locs[first],
+                        "rename one of them",
+                    )),
                     None => {
                         map.insert(name.to_string(), i);
                     }
@@ -66,10 +75,30 @@ impl Index {
         fn named(m: &crate::spec::Meta) -> (&str, Loc) {
             (m.name.value.as_str(), m.name.loc)
         }
-        table("system", specs.systems.iter().map(|s| named(&s.meta)), &mut idx.systems, diags);
-        table("policy", specs.policies.iter().map(|s| named(&s.meta)), &mut idx.policies, diags);
-        table("mapping", specs.mappings.iter().map(|s| named(&s.meta)), &mut idx.mappings, diags);
-        table("flow", specs.flows.iter().map(|s| named(&s.meta)), &mut idx.flows, diags);
+        table(
+            "system",
+            specs.systems.iter().map(|s| named(&s.meta)),
+            &mut idx.systems,
+            diags,
+        );
+        table(
+            "policy",
+            specs.policies.iter().map(|s| named(&s.meta)),
+            &mut idx.policies,
+            diags,
+        );
+        table(
+            "mapping",
+            specs.mappings.iter().map(|s| named(&s.meta)),
+            &mut idx.mappings,
+            diags,
+        );
+        table(
+            "flow",
+            specs.flows.iter().map(|s| named(&s.meta)),
+            &mut idx.flows,
+            diags,
+        );
         idx
     }
 
@@ -77,7 +106,10 @@ impl Index {
     pub fn contract(&self, r: &ContractRef) -> Option<usize> {
         match r.major {
             Some(m) => self.contracts.get(&(r.name.clone(), m)).copied(),
-            None => self.contract_names.get(&r.name).and_then(|v| v.last().copied()),
+            None => self
+                .contract_names
+                .get(&r.name)
+                .and_then(|v| v.last().copied()),
         }
     }
 
@@ -94,7 +126,11 @@ impl Index {
 
     /// All `Name@MAJOR` keys, for suggestions.
     pub fn contract_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.contracts.keys().map(|(n, m)| format!("{n}@{m}")).collect();
+        let mut keys: Vec<String> = self
+            .contracts
+            .keys()
+            .map(|(n, m)| format!("{n}@{m}"))
+            .collect();
         keys.sort();
         keys
     }
@@ -143,8 +179,12 @@ fn sorted_keys(map: &HashMap<String, usize>) -> Vec<&str> {
 }
 
 fn duplicate(kind: &str, name: &str, loc: Loc, first: Loc, hint: &str) -> Diagnostic {
-    Diagnostic::new(&rules::DUPLICATE_NAME, loc, format!("{kind} `{name}` is defined twice"))
-        .label("second definition")
-        .related(first, "first defined here")
-        .hint(hint.to_string())
+    Diagnostic::new(
+        &rules::DUPLICATE_NAME,
+        loc,
+        format!("{kind} `{name}` is defined twice"),
+    )
+    .label("second definition")
+    .related(first, "first defined here")
+    .hint(hint.to_string())
 }

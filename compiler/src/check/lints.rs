@@ -9,7 +9,13 @@ use crate::rules;
 use crate::source::Loc;
 use crate::spec::Specs;
 
-pub fn check(specs: &Specs, idx: &Index, usage: &Usage, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
+pub fn check(
+    specs: &Specs,
+    idx: &Index,
+    usage: &Usage,
+    sunset: &Sunset,
+    diags: &mut Vec<Diagnostic>,
+) {
     flows(specs, idx, diags);
     contracts(specs, sunset, diags);
     mapping_sunset(specs, idx, sunset, diags);
@@ -17,7 +23,11 @@ pub fn check(specs: &Specs, idx: &Index, usage: &Usage, sunset: &Sunset, diags: 
 }
 
 fn flows(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
-    for f in specs.flows.iter().filter(|f| f.meta.is_workspace() && f.meta.valid) {
+    for f in specs
+        .flows
+        .iter()
+        .filter(|f| f.meta.is_workspace() && f.meta.valid)
+    {
         let name = &f.meta.name;
         if f.idempotency_key.is_none() {
             diags.push(
@@ -35,8 +45,12 @@ fn flows(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
             );
         }
         for (target, _, step_policy) in deliveries {
-            let Some(policy_name) = step_policy.or(f.policy.as_ref()) else { continue };
-            let Some(pi) = idx.policy(&policy_name.value) else { continue };
+            let Some(policy_name) = step_policy.or(f.policy.as_ref()) else {
+                continue;
+            };
+            let Some(pi) = idx.policy(&policy_name.value) else {
+                continue;
+            };
             let p = &specs.policies[pi];
             let missing = match (p.retries(), p.dead_letter == Some(true)) {
                 (true, true) => continue,
@@ -59,12 +73,20 @@ fn flows(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
 }
 
 fn contracts(specs: &Specs, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
-    for c in specs.contracts.iter().filter(|c| c.meta.is_workspace() && c.meta.valid) {
+    for c in specs
+        .contracts
+        .iter()
+        .filter(|c| c.meta.is_workspace() && c.meta.valid)
+    {
         if c.owner.is_none() {
             diags.push(
-                Diagnostic::new(&rules::CONTRACT_MISSING_OWNER, c.meta.name.loc, format!("contract `{}` has no owner", c.display()))
-                    .label("no owner")
-                    .hint("add `owner: TEAM` so breaking changes have someone to approve them"),
+                Diagnostic::new(
+                    &rules::CONTRACT_MISSING_OWNER,
+                    c.meta.name.loc,
+                    format!("contract `{}` has no owner", c.display()),
+                )
+                .label("no owner")
+                .hint("add `owner: TEAM` so breaking changes have someone to approve them"),
             );
         }
     }
@@ -89,15 +111,27 @@ fn contracts(specs: &Specs, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
         let Some(r) = slot.get() else { continue };
         for (i, date) in &past {
             let c = &specs.contracts[*i];
-            if c.meta.name.value == r.name && r.major.is_none_or(|m| c.version.as_ref().is_some_and(|v| v.major == m)) {
+            if c.meta.name.value == r.name
+                && r.major
+                    .is_none_or(|m| c.version.as_ref().is_some_and(|v| v.major == m))
+            {
                 diags.push(
                     Diagnostic::new(
                         &rules::DEPRECATED_FIELD_PAST_SUNSET,
                         loc,
-                        format!("contract `{}` is deprecated and its sunset date {date} has passed", c.display()),
+                        format!(
+                            "contract `{}` is deprecated and its sunset date {date} has passed",
+                            c.display()
+                        ),
                     )
                     .label("used after sunset")
-                    .related(c.deprecated.as_ref().map(|d| d.loc).unwrap_or(c.meta.name.loc), "deprecated here")
+                    .related(
+                        c.deprecated
+                            .as_ref()
+                            .map(|d| d.loc)
+                            .unwrap_or(c.meta.name.loc),
+                        "deprecated here",
+                    )
                     .hint("move to its successor version"),
                 );
             }
@@ -108,7 +142,12 @@ fn contracts(specs: &Specs, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
 /// Mapping bodies that read a field past its sunset (`source.legacy_code`).
 fn mapping_sunset(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
     for m in specs.mappings.iter().filter(|m| m.meta.is_workspace()) {
-        let (Some(body), Some(src)) = (&m.body, m.source.as_ref().and_then(|s| idx.contract(s.get()?))) else { continue };
+        let (Some(body), Some(src)) = (
+            &m.body,
+            m.source.as_ref().and_then(|s| idx.contract(s.get()?)),
+        ) else {
+            continue;
+        };
         for (root, segs, offset) in paths::paths_in_expression(&body.value) {
             if root != "source" {
                 continue;
@@ -129,14 +168,22 @@ fn unused(specs: &Specs, idx: &Index, usage: &Usage, diags: &mut Vec<Diagnostic>
         let canonical = idx.contract(&c.reference()) == Some(i);
         if c.meta.is_workspace() && c.meta.valid && canonical && !usage.contracts.contains(&i) {
             diags.push(
-                Diagnostic::new(&rules::UNUSED_CONTRACT, c.meta.name.loc, format!("contract `{}` is not used", c.display()))
-                    .label("unused")
-                    .hint("reference it from a flow, system, mapping or contract, or delete it"),
+                Diagnostic::new(
+                    &rules::UNUSED_CONTRACT,
+                    c.meta.name.loc,
+                    format!("contract `{}` is not used", c.display()),
+                )
+                .label("unused")
+                .hint("reference it from a flow, system, mapping or contract, or delete it"),
             );
         }
     }
     for (i, s) in specs.systems.iter().enumerate() {
-        if s.meta.is_workspace() && s.meta.valid && idx.system(&s.meta.name.value) == Some(i) && !usage.systems.contains(&i) {
+        if s.meta.is_workspace()
+            && s.meta.valid
+            && idx.system(&s.meta.name.value) == Some(i)
+            && !usage.systems.contains(&i)
+        {
             diags.push(
                 Diagnostic::new(&rules::UNUSED_SYSTEM, s.meta.name.loc, format!("system `{}` is not used by any flow", s.meta.name.value))
                     .label("unused")
@@ -145,11 +192,19 @@ fn unused(specs: &Specs, idx: &Index, usage: &Usage, diags: &mut Vec<Diagnostic>
         }
     }
     for (i, p) in specs.policies.iter().enumerate() {
-        if p.meta.is_workspace() && p.meta.valid && idx.policy(&p.meta.name.value) == Some(i) && !usage.policies.contains(&i) {
+        if p.meta.is_workspace()
+            && p.meta.valid
+            && idx.policy(&p.meta.name.value) == Some(i)
+            && !usage.policies.contains(&i)
+        {
             diags.push(
-                Diagnostic::new(&rules::UNUSED_POLICY, p.meta.name.loc, format!("policy `{}` is not used", p.meta.name.value))
-                    .label("unused")
-                    .hint("reference it with `policy: NAME` from a flow or deliver step, or delete it"),
+                Diagnostic::new(
+                    &rules::UNUSED_POLICY,
+                    p.meta.name.loc,
+                    format!("policy `{}` is not used", p.meta.name.value),
+                )
+                .label("unused")
+                .hint("reference it with `policy: NAME` from a flow or deliver step, or delete it"),
             );
         }
     }

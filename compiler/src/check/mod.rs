@@ -10,8 +10,8 @@ pub mod paths;
 mod references;
 mod secrets;
 mod settings;
-mod suppress;
 mod sunset;
+mod suppress;
 mod systems;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -57,7 +57,12 @@ impl Report {
 
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
-            files: self.compilation.sources.files().filter(|(_, f)| f.is_workspace()).count(),
+            files: self
+                .compilation
+                .sources
+                .files()
+                .filter(|(_, f)| f.is_workspace())
+                .count(),
             ..Summary::default()
         };
         for d in self.diagnostics() {
@@ -93,7 +98,9 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     let mut idx = index::Index::build(&c.specs, &mut diags);
     idx.sort_versions(&c.specs.contracts);
     extends::apply(&mut c.specs, &idx, &mut diags);
-    let sunset = sunset::Sunset { today: options.today.clone() };
+    let sunset = sunset::Sunset {
+        today: options.today.clone(),
+    };
     let usage = references::resolve(&c.specs, &idx, &c.sources, &mut diags);
     systems::check(&c.specs, &mut diags);
     flows::check(&c.specs, &idx, &sunset, &mut diags);
@@ -106,7 +113,10 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     apply_levels(&c, &mut diags);
     sort_and_dedupe(&c, &mut diags);
     c.diagnostics = diags;
-    Ok(Report { compilation: c, index: idx })
+    Ok(Report {
+        compilation: c,
+        index: idx,
+    })
 }
 
 /// Applies `lint:` levels from weft.yaml to configurable rules (`off` drops findings).
@@ -116,7 +126,11 @@ fn apply_levels(c: &Compilation, diags: &mut Vec<Diagnostic>) {
         if !d.rule.configurable {
             return true;
         }
-        match m.lint.iter().find(|(id, _)| id.value == d.rule.id || id.value.eq_ignore_ascii_case(d.rule.code)) {
+        match m
+            .lint
+            .iter()
+            .find(|(id, _)| id.value == d.rule.id || id.value.eq_ignore_ascii_case(d.rule.code))
+        {
             Some((_, level)) => match level.value.as_str() {
                 "off" => false,
                 "error" => {

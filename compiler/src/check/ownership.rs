@@ -38,7 +38,8 @@ pub fn check(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
             && rule.is_some_and(|r| r.originators.iter().any(|o| o.value == source.value));
         if let Some(rule) = rule {
             let Some(record) = &rule.record else { continue };
-            let allowed = source.value == record.value || rule.originators.iter().any(|o| o.value == source.value);
+            let allowed = source.value == record.value
+                || rule.originators.iter().any(|o| o.value == source.value);
             if w.target == record.value && !allowed {
                 diags.push(
                     Diagnostic::new(
@@ -61,12 +62,21 @@ pub fn check(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
         }
         for o in &specs.ownership {
             for f in &o.fields {
-                let Some((contract, field)) = f.split() else { continue };
+                let Some((contract, field)) = f.split() else {
+                    continue;
+                };
                 let c = &specs.contracts[w.contract];
-                if c.meta.name.value != contract || c.shape.field(field.split('.').next().unwrap_or(field)).is_none() {
+                if c.meta.name.value != contract
+                    || c.shape
+                        .field(field.split('.').next().unwrap_or(field))
+                        .is_none()
+                {
                     continue;
                 }
-                if w.target == f.system.value && source.value != f.system.value && !creates_as_originator {
+                if w.target == f.system.value
+                    && source.value != f.system.value
+                    && !creates_as_originator
+                {
                     diags.push(
                         Diagnostic::new(
                             &rules::RECORD_OVERWRITE,
@@ -92,16 +102,32 @@ fn collect_writes<'a>(specs: &'a Specs, idx: &Index) -> Vec<Write<'a>> {
     for f in &specs.flows {
         let source = f.trigger.as_ref().and_then(|(t, _)| t.system());
         for (step, _) in &f.steps {
-            let crate::spec::flow::Step::Deliver { endpoint: Some(ep), target, .. } = step else { continue };
-            let Some(si) = idx.system(&ep.system) else { continue };
-            let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else { continue };
-            let Some(body) = endpoint.body.as_ref() else { continue };
-            let Some(contract) = body.get().and_then(|r| idx.contract(r)) else { continue };
-            let domain = f
-                .domain
-                .as_ref()
-                .map(|d| d.value.as_str())
-                .or_else(|| specs.contracts[contract].domain.as_ref().map(|d| d.value.as_str()));
+            let crate::spec::flow::Step::Deliver {
+                endpoint: Some(ep),
+                target,
+                ..
+            } = step
+            else {
+                continue;
+            };
+            let Some(si) = idx.system(&ep.system) else {
+                continue;
+            };
+            let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else {
+                continue;
+            };
+            let Some(body) = endpoint.body.as_ref() else {
+                continue;
+            };
+            let Some(contract) = body.get().and_then(|r| idx.contract(r)) else {
+                continue;
+            };
+            let domain = f.domain.as_ref().map(|d| d.value.as_str()).or_else(|| {
+                specs.contracts[contract]
+                    .domain
+                    .as_ref()
+                    .map(|d| d.value.as_str())
+            });
             out.push(Write {
                 flow: &f.meta.name.value,
                 flow_loc: f.meta.name.loc,
@@ -120,15 +146,29 @@ fn collect_writes<'a>(specs: &'a Specs, idx: &Index) -> Vec<Write<'a>> {
 /// Two flows delivering the same contract into the same system from different
 /// sources write the same fields, unless both sources are sanctioned creators
 /// (record or originators) of the domain: then they create distinct records.
-fn conflicting_writers(specs: &Specs, writes: &[Write], domains: &BTreeMap<&str, &DomainRule>, diags: &mut Vec<Diagnostic>) {
+fn conflicting_writers(
+    specs: &Specs,
+    writes: &[Write],
+    domains: &BTreeMap<&str, &DomainRule>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let sanctioned = |w: &Write| -> bool {
-        let (Some(src), Some(rule)) = (w.source, w.domain.and_then(|d| domains.get(d))) else { return false };
-        rule.record.as_ref().is_some_and(|r| r.value == src.value) || rule.originators.iter().any(|o| o.value == src.value)
+        let (Some(src), Some(rule)) = (w.source, w.domain.and_then(|d| domains.get(d))) else {
+            return false;
+        };
+        rule.record.as_ref().is_some_and(|r| r.value == src.value)
+            || rule.originators.iter().any(|o| o.value == src.value)
     };
     for (i, a) in writes.iter().enumerate() {
         for b in &writes[i + 1..] {
-            let (Some(sa), Some(sb)) = (a.source, b.source) else { continue };
-            if a.target != b.target || a.contract != b.contract || sa.value == sb.value || a.flow == b.flow {
+            let (Some(sa), Some(sb)) = (a.source, b.source) else {
+                continue;
+            };
+            if a.target != b.target
+                || a.contract != b.contract
+                || sa.value == sb.value
+                || a.flow == b.flow
+            {
                 continue;
             }
             if sanctioned(a) && sanctioned(b) {
@@ -155,7 +195,10 @@ fn conflicting_writers(specs: &Specs, writes: &[Write], domains: &BTreeMap<&str,
                 ),
             )
             .label(format!("second source for {}", c.meta.name.value))
-            .related(a.step_loc, format!("flow `{}` writes the same fields here", a.flow))
+            .related(
+                a.step_loc,
+                format!("flow `{}` writes the same fields here", a.flow),
+            )
             .related(a.flow_loc, format!("flow `{}`", a.flow));
             d = match b.domain.or(a.domain).and_then(|dm| domains.get(dm)) {
                 Some(rule) => d

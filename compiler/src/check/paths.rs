@@ -13,7 +13,12 @@ pub struct PathError {
 }
 
 /// Follows `segments` from the top level of contract `contract`.
-pub fn resolve<'s>(specs: &'s Specs, idx: &Index, contract: usize, segments: &[&str]) -> Result<&'s Field, PathError> {
+pub fn resolve<'s>(
+    specs: &'s Specs,
+    idx: &Index,
+    contract: usize,
+    segments: &[&str],
+) -> Result<&'s Field, PathError> {
     let mut object: &Object = &specs.contracts[contract].shape;
     let mut where_ = specs.contracts[contract].display();
     let mut depth = 0;
@@ -21,13 +26,21 @@ pub fn resolve<'s>(specs: &'s Specs, idx: &Index, contract: usize, segments: &[&
         let Some(field) = object.field(seg) else {
             if object.additional && object.fields.is_empty() {
                 // A schema the field model cannot see into (e.g. `oneOf`): accept.
-                return Err(PathError { segment: usize::MAX, message: String::new(), hint: None });
+                return Err(PathError {
+                    segment: usize::MAX,
+                    message: String::new(),
+                    hint: None,
+                });
             }
             return Err(PathError {
                 segment: i,
                 message: format!("`{seg}` is not a field of {where_}"),
-                hint: crate::diagnostic::did_you_mean(seg, object.names())
-                    .or_else(|| Some(format!("fields of {where_}: {}", object.names().collect::<Vec<_>>().join(", ")))),
+                hint: crate::diagnostic::did_you_mean(seg, object.names()).or_else(|| {
+                    Some(format!(
+                        "fields of {where_}: {}",
+                        object.names().collect::<Vec<_>>().join(", ")
+                    ))
+                }),
             });
         };
         if i + 1 == segments.len() {
@@ -37,7 +50,11 @@ pub fn resolve<'s>(specs: &'s Specs, idx: &Index, contract: usize, segments: &[&
         loop {
             depth += 1;
             if depth > 64 {
-                return Err(PathError { segment: i, message: "path is too deep".into(), hint: None });
+                return Err(PathError {
+                    segment: i,
+                    message: "path is too deep".into(),
+                    hint: None,
+                });
             }
             match ty {
                 FieldType::Object(o) => {
@@ -51,15 +68,31 @@ pub fn resolve<'s>(specs: &'s Specs, idx: &Index, contract: usize, segments: &[&
                         where_ = specs.contracts[target].display();
                         break;
                     }
-                    None => return Err(PathError { segment: usize::MAX, message: String::new(), hint: None }),
+                    None => {
+                        return Err(PathError {
+                            segment: usize::MAX,
+                            message: String::new(),
+                            hint: None,
+                        })
+                    }
                 },
-                FieldType::Any => return Err(PathError { segment: usize::MAX, message: String::new(), hint: None }),
+                FieldType::Any => {
+                    return Err(PathError {
+                        segment: usize::MAX,
+                        message: String::new(),
+                        hint: None,
+                    })
+                }
                 FieldType::Array(item) => {
                     ty = &item.ty;
                     if !matches!(ty, FieldType::Object(_) | FieldType::Ref(_)) {
                         return Err(PathError {
                             segment: i + 1,
-                            message: format!("`{}` is a list of {}; it has no fields", segments[..=i].join("."), item.ty.name()),
+                            message: format!(
+                                "`{}` is a list of {}; it has no fields",
+                                segments[..=i].join("."),
+                                item.ty.name()
+                            ),
                             hint: None,
                         });
                     }
@@ -68,14 +101,22 @@ pub fn resolve<'s>(specs: &'s Specs, idx: &Index, contract: usize, segments: &[&
                 other => {
                     return Err(PathError {
                         segment: i + 1,
-                        message: format!("`{}` is a {}; it has no fields", segments[..=i].join("."), other.name()),
+                        message: format!(
+                            "`{}` is a {}; it has no fields",
+                            segments[..=i].join("."),
+                            other.name()
+                        ),
                         hint: None,
                     })
                 }
             }
         }
     }
-    Err(PathError { segment: usize::MAX, message: String::new(), hint: None })
+    Err(PathError {
+        segment: usize::MAX,
+        message: String::new(),
+        hint: None,
+    })
 }
 
 /// Finds `source.a.b` / `current.a.b` paths in an expression: `(root, segments, byte offset of the match)`.
@@ -97,7 +138,9 @@ pub fn paths_in_expression(expr: &str) -> Vec<(&str, Vec<&str>, usize)> {
             continue;
         }
         let rest = &expr[i..];
-        let root = ["source", "current"].into_iter().find(|r| rest.starts_with(r) && rest.as_bytes().get(r.len()) == Some(&b'.'));
+        let root = ["source", "current"]
+            .into_iter()
+            .find(|r| rest.starts_with(r) && rest.as_bytes().get(r.len()) == Some(&b'.'));
         let Some(root) = root else {
             i += 1;
             continue;
@@ -131,8 +174,12 @@ mod tests {
 
     #[test]
     fn finds_paths_outside_strings() {
-        let found = paths_in_expression("current.total > 10000 && source.customer.id != \"source.x\"");
-        let flat: Vec<(String, Vec<&str>, usize)> = found.into_iter().map(|(r, s, o)| (r.to_string(), s, o)).collect();
+        let found =
+            paths_in_expression("current.total > 10000 && source.customer.id != \"source.x\"");
+        let flat: Vec<(String, Vec<&str>, usize)> = found
+            .into_iter()
+            .map(|(r, s, o)| (r.to_string(), s, o))
+            .collect();
         assert_eq!(flat.len(), 2);
         assert_eq!(flat[0].0, "current");
         assert_eq!(flat[0].1, vec!["total"]);

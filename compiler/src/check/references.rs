@@ -28,8 +28,19 @@ struct Resolver<'a> {
 }
 
 /// Resolves all references of `specs`, reporting the ones that do not resolve.
-pub fn resolve(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Usage {
-    let mut r = Resolver { specs, idx, sources, diags, usage: Usage::default() };
+pub fn resolve(
+    specs: &Specs,
+    idx: &Index,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Usage {
+    let mut r = Resolver {
+        specs,
+        idx,
+        sources,
+        diags,
+        usage: Usage::default(),
+    };
     r.contracts();
     r.systems();
     r.flows();
@@ -60,7 +71,11 @@ impl Resolver<'_> {
         match (found, r.major) {
             (Some(i), None) => {
                 if self.is_workspace(slot.loc()) {
-                    let major = self.specs.contracts[i].version.as_ref().map(|v| v.major).unwrap_or(1);
+                    let major = self.specs.contracts[i]
+                        .version
+                        .as_ref()
+                        .map(|v| v.major)
+                        .unwrap_or(1);
                     self.diags.push(
                         Diagnostic::new(
                             &rules::UNPINNED_CONTRACT_REFERENCE,
@@ -68,14 +83,18 @@ impl Resolver<'_> {
                             format!("`{}` does not pin a major version", r.name),
                         )
                         .label("unpinned")
-                        .hint(format!("write `{}@{major}` (the newest major today)", r.name)),
+                        .hint(format!(
+                            "write `{}@{major}` (the newest major today)",
+                            r.name
+                        )),
                     );
                 }
             }
             (None, _) => {
                 let majors = self.idx.majors_of(&r.name);
                 let hint = if !majors.is_empty() {
-                    let list: Vec<String> = majors.iter().map(|m| format!("`{}@{m}`", r.name)).collect();
+                    let list: Vec<String> =
+                        majors.iter().map(|m| format!("`{}@{m}`", r.name)).collect();
                     format!("`{}` exists as {}", r.name, list.join(", "))
                 } else {
                     let keys = self.idx.contract_keys();
@@ -83,9 +102,13 @@ impl Resolver<'_> {
                         .unwrap_or_else(|| "define the contract, or import the package that has it (e.g. `std/distribution@1`)".into())
                 };
                 self.diags.push(
-                    Diagnostic::new(&rules::UNKNOWN_REFERENCE, slot.loc(), format!("unknown contract `{r}`"))
-                        .label("no such contract")
-                        .hint(hint),
+                    Diagnostic::new(
+                        &rules::UNKNOWN_REFERENCE,
+                        slot.loc(),
+                        format!("unknown contract `{r}`"),
+                    )
+                    .label("no such contract")
+                    .hint(hint),
                 );
             }
             _ => {}
@@ -96,7 +119,13 @@ impl Resolver<'_> {
         found
     }
 
-    fn named(&mut self, kind: &str, name: &Spanned<String>, found: Option<usize>, candidates: Vec<&str>) -> Option<usize> {
+    fn named(
+        &mut self,
+        kind: &str,
+        name: &Spanned<String>,
+        found: Option<usize>,
+        candidates: Vec<&str>,
+    ) -> Option<usize> {
         if found.is_none() {
             let hint = did_you_mean(&name.value, candidates.iter().copied()).unwrap_or_else(|| {
                 if candidates.is_empty() {
@@ -106,9 +135,13 @@ impl Resolver<'_> {
                 }
             });
             self.diags.push(
-                Diagnostic::new(&rules::UNKNOWN_REFERENCE, name.loc, format!("unknown {kind} `{}`", name.value))
-                    .label(format!("no such {kind}"))
-                    .hint(hint),
+                Diagnostic::new(
+                    &rules::UNKNOWN_REFERENCE,
+                    name.loc,
+                    format!("unknown {kind} `{}`", name.value),
+                )
+                .label(format!("no such {kind}"))
+                .hint(hint),
             );
         }
         found
@@ -151,7 +184,10 @@ impl Resolver<'_> {
             }
             match ty {
                 FieldType::Ref(r) => {
-                    let slot = RefSlot { text: Spanned::new(r.value.to_string(), r.loc), parsed: Ok(r.value.clone()) };
+                    let slot = RefSlot {
+                        text: Spanned::new(r.value.to_string(), r.loc),
+                        parsed: Ok(r.value.clone()),
+                    };
                     self.contract(&slot);
                 }
                 FieldType::Object(o) => self.shape_refs(o),
@@ -182,22 +218,35 @@ impl Resolver<'_> {
     fn endpoint(&mut self, target: &Spanned<String>, system: usize, endpoint: &str) {
         let sys = &self.specs.systems[system];
         if sys.endpoint(endpoint).is_none() {
-            let names: Vec<&str> = sys.endpoints.iter().map(|e| e.name.value.as_str()).collect();
+            let names: Vec<&str> = sys
+                .endpoints
+                .iter()
+                .map(|e| e.name.value.as_str())
+                .collect();
             self.diags.push(
                 Diagnostic::new(
                     &rules::UNKNOWN_REFERENCE,
                     target.loc,
-                    format!("system `{}` has no endpoint `{endpoint}`", sys.meta.name.value),
+                    format!(
+                        "system `{}` has no endpoint `{endpoint}`",
+                        sys.meta.name.value
+                    ),
                 )
                 .label("no such endpoint")
                 .related(sys.meta.name.loc, "system defined here")
-                .hint(did_you_mean(endpoint, names.iter().copied()).unwrap_or_else(|| {
-                    if names.is_empty() {
-                        format!("`{}` declares no endpoints", sys.meta.name.value)
-                    } else {
-                        format!("endpoints of `{}`: {}", sys.meta.name.value, names.join(", "))
-                    }
-                })),
+                .hint(
+                    did_you_mean(endpoint, names.iter().copied()).unwrap_or_else(|| {
+                        if names.is_empty() {
+                            format!("`{}` declares no endpoints", sys.meta.name.value)
+                        } else {
+                            format!(
+                                "endpoints of `{}`: {}",
+                                sys.meta.name.value,
+                                names.join(", ")
+                            )
+                        }
+                    }),
+                ),
             );
         }
     }
@@ -212,7 +261,13 @@ impl Resolver<'_> {
             if let Some((trigger, _)) = &f.trigger {
                 if let Some(sys) = trigger.system() {
                     let found = self.system(sys);
-                    if let (Some(s), Trigger::Poll { endpoint: Some(ep), .. }) = (found, trigger) {
+                    if let (
+                        Some(s),
+                        Trigger::Poll {
+                            endpoint: Some(ep), ..
+                        },
+                    ) = (found, trigger)
+                    {
                         self.endpoint(ep, s, &ep.value);
                     }
                 }
@@ -225,7 +280,11 @@ impl Resolver<'_> {
                     Step::Map(m) => {
                         self.mapping(m);
                     }
-                    Step::Deliver { target, endpoint, policy } => {
+                    Step::Deliver {
+                        target,
+                        endpoint,
+                        policy,
+                    } => {
                         if let Some(ep) = endpoint {
                             let sys = Spanned::new(ep.system.clone(), target.loc);
                             if let Some(s) = self.system(&sys) {
@@ -258,15 +317,21 @@ impl Resolver<'_> {
                 self.mapping(m);
             }
             let file = self.sources.get(t.meta.file);
-            let Some(dir) = file.disk_path.as_ref().and_then(|p| p.parent()) else { continue };
+            let Some(dir) = file.disk_path.as_ref().and_then(|p| p.parent()) else {
+                continue;
+            };
             for case in &t.cases {
                 for fixture in [&case.input, &case.expect].into_iter().flatten() {
                     if let Fixture::File(path) = fixture {
                         if !dir.join(&path.value).is_file() {
                             self.diags.push(
-                                Diagnostic::new(&rules::UNKNOWN_REFERENCE, path.loc, format!("fixture file `{}` not found", path.value))
-                                    .label("no such file")
-                                    .hint("fixture paths are relative to the folder of this test file"),
+                                Diagnostic::new(
+                                    &rules::UNKNOWN_REFERENCE,
+                                    path.loc,
+                                    format!("fixture file `{}` not found", path.value),
+                                )
+                                .label("no such file")
+                                .hint("fixture paths are relative to the folder of this test file"),
                             );
                         }
                     }
@@ -287,16 +352,33 @@ impl Resolver<'_> {
                 self.system_ref(&rule.system);
                 let Some((contract, path)) = rule.split() else {
                     self.diags.push(
-                        Diagnostic::new(&rules::UNKNOWN_FIELD, rule.path.loc, format!("`{}` is not `Contract.field`", rule.path.value))
-                            .hint("name a contract and one of its fields, e.g. `Order.status`"),
+                        Diagnostic::new(
+                            &rules::UNKNOWN_FIELD,
+                            rule.path.loc,
+                            format!("`{}` is not `Contract.field`", rule.path.value),
+                        )
+                        .hint("name a contract and one of its fields, e.g. `Order.status`"),
                     );
                     continue;
                 };
-                let Some(ci) = self.idx.contract(&crate::spec::refs::ContractRef { name: contract.into(), major: None }) else {
+                let Some(ci) = self.idx.contract(&crate::spec::refs::ContractRef {
+                    name: contract.into(),
+                    major: None,
+                }) else {
                     self.diags.push(
-                        Diagnostic::new(&rules::UNKNOWN_REFERENCE, rule.path.loc, format!("unknown contract `{contract}`"))
-                            .label("no such contract")
-                            .maybe_hint(did_you_mean(contract, self.idx.contract_keys().iter().map(|k| k.split('@').next().unwrap_or(k)))),
+                        Diagnostic::new(
+                            &rules::UNKNOWN_REFERENCE,
+                            rule.path.loc,
+                            format!("unknown contract `{contract}`"),
+                        )
+                        .label("no such contract")
+                        .maybe_hint(did_you_mean(
+                            contract,
+                            self.idx
+                                .contract_keys()
+                                .iter()
+                                .map(|k| k.split('@').next().unwrap_or(k)),
+                        )),
                     );
                     continue;
                 };

@@ -18,7 +18,9 @@ pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
             if !literal {
                 continue;
             }
-            sources.get(slot.node.loc.file).redact(slot.node.loc.range());
+            sources
+                .get(slot.node.loc.file)
+                .redact(slot.node.loc.range());
             diags.push(
                 Diagnostic::new(
                     &rules::LITERAL_SECRET,

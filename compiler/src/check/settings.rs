@@ -10,13 +10,22 @@ use crate::spec::Specs;
 pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
     for p in &specs.policies {
         if let Some(retry) = &p.retry {
-            if let (Some((initial, max)), Some(max_loc)) = (retry.backoff_ms(), retry.max.as_ref()) {
+            if let (Some((initial, max)), Some(max_loc)) = (retry.backoff_ms(), retry.max.as_ref())
+            {
                 if max < initial {
                     diags.push(
                         Diagnostic::new(
                             &rules::INVALID_SETTING,
                             max_loc.loc,
-                            format!("backoff `max` ({}) is shorter than `initial` ({})", max_loc.value, retry.initial.as_ref().map(|i| i.value.as_str()).unwrap_or("")),
+                            format!(
+                                "backoff `max` ({}) is shorter than `initial` ({})",
+                                max_loc.value,
+                                retry
+                                    .initial
+                                    .as_ref()
+                                    .map(|i| i.value.as_str())
+                                    .unwrap_or("")
+                            ),
                         )
                         .label("below initial")
                         .hint("make `max` at least as long as `initial`"),
@@ -27,7 +36,8 @@ pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnos
     }
     for f in &specs.flows {
         let cron = match &f.trigger {
-            Some((Trigger::Schedule { cron: Some(c) }, _)) | Some((Trigger::Poll { cron: Some(c), .. }, _)) => c,
+            Some((Trigger::Schedule { cron: Some(c) }, _))
+            | Some((Trigger::Poll { cron: Some(c), .. }, _)) => c,
             _ => continue,
         };
         let fields = cron.value.split_whitespace().count();
@@ -45,15 +55,26 @@ pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnos
             None => {
                 let ids = rules::ALL.iter().filter(|r| r.configurable).map(|r| r.id);
                 diags.push(
-                    Diagnostic::new(&rules::INVALID_SETTING, id.loc, format!("unknown rule `{}`", id.value))
-                        .label("no such rule")
-                        .hint(did_you_mean(&id.value, ids).unwrap_or_else(|| "`weft explain --all` lists every rule".into())),
+                    Diagnostic::new(
+                        &rules::INVALID_SETTING,
+                        id.loc,
+                        format!("unknown rule `{}`", id.value),
+                    )
+                    .label("no such rule")
+                    .hint(
+                        did_you_mean(&id.value, ids)
+                            .unwrap_or_else(|| "`weft explain --all` lists every rule".into()),
+                    ),
                 );
             }
             Some(rule) if !rule.configurable => diags.push(
-                Diagnostic::new(&rules::INVALID_SETTING, id.loc, format!("rule `{}` cannot be re-levelled", rule.id))
-                    .label("fixed rule")
-                    .hint("only lint rules are configurable; this one always reports an error"),
+                Diagnostic::new(
+                    &rules::INVALID_SETTING,
+                    id.loc,
+                    format!("rule `{}` cannot be re-levelled", rule.id),
+                )
+                .label("fixed rule")
+                .hint("only lint rules are configurable; this one always reports an error"),
             ),
             // A bad level is reported by the schema.
             Some(_) => {}

@@ -18,7 +18,13 @@ impl Sunset {
     }
 
     /// Reports a use (at `loc`) of `field` if it is past its sunset.
-    pub fn check_field_use(&self, field: &Field, what: &str, loc: Loc, diags: &mut Vec<Diagnostic>) {
+    pub fn check_field_use(
+        &self,
+        field: &Field,
+        what: &str,
+        loc: Loc,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let Some(dep) = &field.deprecated else { return };
         let Some(date) = self.passed(dep) else { return };
         let mut d = Diagnostic::new(
@@ -30,7 +36,9 @@ impl Sunset {
         .related(dep.loc, "deprecated here");
         d = d.hint(match &dep.reason {
             Some(r) => format!("stop using it ({r})"),
-            None => "stop using it, or remove it in a new major version of the contract".to_string(),
+            None => {
+                "stop using it, or remove it in a new major version of the contract".to_string()
+            }
         });
         diags.push(d);
     }

@@ -30,9 +30,13 @@ pub fn collect(sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Suppress
         }
         for line_no in 1..=file.line_count() {
             let line = file.line_text(line_no);
-            let Some(hash) = comment_start(line) else { continue };
+            let Some(hash) = comment_start(line) else {
+                continue;
+            };
             let comment = &line[hash + 1..];
-            let Some(at) = comment.find(MARK) else { continue };
+            let Some(at) = comment.find(MARK) else {
+                continue;
+            };
             let line_start = file.line_start(line_no).unwrap_or(0);
             let start = line_start + hash + 1 + at;
             let loc = Loc::new(id, start, line_start + line.len());
@@ -43,9 +47,13 @@ pub fn collect(sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Suppress
             };
             if reason.is_empty() {
                 diags.push(
-                    Diagnostic::new(&rules::INVALID_SUPPRESSION, loc, "suppression without a reason")
-                        .label("no `-- reason`")
-                        .hint("write `# weft:allow RULE-ID -- why this is acceptable`"),
+                    Diagnostic::new(
+                        &rules::INVALID_SUPPRESSION,
+                        loc,
+                        "suppression without a reason",
+                    )
+                    .label("no `-- reason`")
+                    .hint("write `# weft:allow RULE-ID -- why this is acceptable`"),
                 );
                 continue;
             }
@@ -54,20 +62,35 @@ pub fn collect(sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Suppress
                 match rules::find(raw) {
                     Some(r) if r.configurable => found.push(r),
                     Some(r) => diags.push(
-                        Diagnostic::new(&rules::INVALID_SUPPRESSION, loc, format!("`{}` cannot be suppressed", r.id))
-                            .hint("only lint rules can be suppressed; fix the finding instead"),
+                        Diagnostic::new(
+                            &rules::INVALID_SUPPRESSION,
+                            loc,
+                            format!("`{}` cannot be suppressed", r.id),
+                        )
+                        .hint("only lint rules can be suppressed; fix the finding instead"),
                     ),
                     None => diags.push(
-                        Diagnostic::new(&rules::INVALID_SUPPRESSION, loc, format!("unknown rule `{raw}` in suppression"))
-                            .maybe_hint(crate::diagnostic::did_you_mean(raw, rules::ALL.iter().map(|r| r.id))),
+                        Diagnostic::new(
+                            &rules::INVALID_SUPPRESSION,
+                            loc,
+                            format!("unknown rule `{raw}` in suppression"),
+                        )
+                        .maybe_hint(crate::diagnostic::did_you_mean(
+                            raw,
+                            rules::ALL.iter().map(|r| r.id),
+                        )),
                     ),
                 }
             }
             if found.is_empty() {
                 if ids.trim().is_empty() {
                     diags.push(
-                        Diagnostic::new(&rules::INVALID_SUPPRESSION, loc, "suppression names no rule")
-                            .hint("write `# weft:allow RULE-ID -- reason`"),
+                        Diagnostic::new(
+                            &rules::INVALID_SUPPRESSION,
+                            loc,
+                            "suppression names no rule",
+                        )
+                        .hint("write `# weft:allow RULE-ID -- reason`"),
                     );
                 }
                 continue;
@@ -117,10 +140,11 @@ fn comment_start(line: &str) -> Option<usize> {
 pub fn apply(sources: &SourceMap, sups: &mut [Suppression], diags: &mut Vec<Diagnostic>) {
     for d in diags.iter_mut() {
         let (line, _) = sources.get(d.loc.file).line_col(d.loc.start as usize);
-        if let Some(s) = sups
-            .iter_mut()
-            .find(|s| s.file == d.loc.file && s.target_line == line && s.rules.iter().any(|r| std::ptr::eq(*r, d.rule)))
-        {
+        if let Some(s) = sups.iter_mut().find(|s| {
+            s.file == d.loc.file
+                && s.target_line == line
+                && s.rules.iter().any(|r| std::ptr::eq(*r, d.rule))
+        }) {
             s.used = true;
             d.suppressed = Some(s.reason.clone());
         }
@@ -128,9 +152,13 @@ pub fn apply(sources: &SourceMap, sups: &mut [Suppression], diags: &mut Vec<Diag
     for s in sups.iter().filter(|s| !s.used) {
         let ids: Vec<&str> = s.rules.iter().map(|r| r.id).collect();
         diags.push(
-            Diagnostic::new(&rules::UNUSED_SUPPRESSION, s.loc, format!("suppression of `{}` matches no finding", ids.join(", ")))
-                .label("suppresses nothing")
-                .hint("delete the comment: the finding it was for is gone"),
+            Diagnostic::new(
+                &rules::UNUSED_SUPPRESSION,
+                s.loc,
+                format!("suppression of `{}` matches no finding", ids.join(", ")),
+            )
+            .label("suppresses nothing")
+            .hint("delete the comment: the finding it was for is gone"),
         );
     }
 }

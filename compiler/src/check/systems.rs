@@ -33,7 +33,11 @@ pub fn check(specs: &Specs, diags: &mut Vec<Diagnostic>) {
             need("files", f.loc, &[Connector::File]);
         }
         if let Some(first) = s.endpoints.first() {
-            need("endpoints", first.name.loc, &[Connector::Http, Connector::Poll]);
+            need(
+                "endpoints",
+                first.name.loc,
+                &[Connector::Http, Connector::Poll],
+            );
         }
         let outbound = s.has(Connector::Http) || s.has(Connector::Poll);
         if outbound && !s.has_base_url {
@@ -41,7 +45,10 @@ pub fn check(specs: &Specs, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &rules::INVALID_SPEC,
                     s.connector_loc,
-                    format!("system `{}` uses an outbound connector but has no `base_url`", s.meta.name.value),
+                    format!(
+                        "system `{}` uses an outbound connector but has no `base_url`",
+                        s.meta.name.value
+                    ),
                 )
                 .label("http/poll needs base_url")
                 .hint("add `base_url: https://...` or `base_url: { env: NAME }`"),
@@ -49,8 +56,15 @@ pub fn check(specs: &Specs, diags: &mut Vec<Diagnostic>) {
         }
         if s.has(Connector::File) && s.files.is_none() {
             diags.push(
-                Diagnostic::new(&rules::INVALID_SPEC, s.connector_loc, format!("system `{}` declares the file connector but no `files:` section", s.meta.name.value))
-                    .hint("add `files: { path: inbox/NAME, format: csv, record: Contract@1 }`"),
+                Diagnostic::new(
+                    &rules::INVALID_SPEC,
+                    s.connector_loc,
+                    format!(
+                        "system `{}` declares the file connector but no `files:` section",
+                        s.meta.name.value
+                    ),
+                )
+                .hint("add `files: { path: inbox/NAME, format: csv, record: Contract@1 }`"),
             );
         }
     }

@@ -4,7 +4,9 @@ use super::package::{join_relative, Package};
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::source::{Loc, SourceFile, SourceMap, Spanned};
-use crate::spec::contract::{decode_deprecation, decode_fields, object_from_schema, Contract, ContractBody, Dialect};
+use crate::spec::contract::{
+    decode_deprecation, decode_fields, object_from_schema, Contract, ContractBody, Dialect,
+};
 use crate::spec::shape::Object;
 use crate::spec::{contract_ref, spanned_str, Meta};
 use crate::yaml::{load_documents, Limits, Node};
@@ -35,9 +37,13 @@ pub fn decode(
                     "write MAJOR.MINOR.PATCH, e.g. `2.1.0`".to_string()
                 };
                 diags.push(
-                    Diagnostic::new(&rules::INVALID_VERSION, v.loc, format!("`{text}` is not a semantic version: {e}"))
-                        .label("not MAJOR.MINOR.PATCH")
-                        .hint(hint),
+                    Diagnostic::new(
+                        &rules::INVALID_VERSION,
+                        v.loc,
+                        format!("`{text}` is not a semantic version: {e}"),
+                    )
+                    .label("not MAJOR.MINOR.PATCH")
+                    .hint(hint),
                 );
                 None
             }
@@ -46,9 +52,13 @@ pub fn decode(
     let (body, shape) = match (doc.entry("fields"), doc.entry("schema")) {
         (Some((fk, _)), Some((sk, _))) => {
             diags.push(
-                Diagnostic::new(&rules::INVALID_CONTRACT, sk.loc, "a contract has either `fields:` or `schema:`, not both")
-                    .related(fk.loc, "`fields:` is here")
-                    .hint("keep one of them"),
+                Diagnostic::new(
+                    &rules::INVALID_CONTRACT,
+                    sk.loc,
+                    "a contract has either `fields:` or `schema:`, not both",
+                )
+                .related(fk.loc, "`fields:` is here")
+                .hint("keep one of them"),
             );
             (ContractBody::Fields, Object::default())
         }
@@ -56,16 +66,21 @@ pub fn decode(
             ContractBody::Fields,
             Object {
                 fields: decode_fields(fields, diags),
-                additional: doc.get("additional_fields").and_then(Node::as_bool).unwrap_or(true),
+                additional: doc
+                    .get("additional_fields")
+                    .and_then(Node::as_bool)
+                    .unwrap_or(true),
             },
         ),
-        (None, Some((_, schema))) => match schema_body(schema, pkg, rel, sources, diags, referenced) {
-            Some((schema, dialect)) => {
-                let shape = object_from_schema(&schema, meta.loc);
-                (ContractBody::JsonSchema { schema, dialect }, shape)
+        (None, Some((_, schema))) => {
+            match schema_body(schema, pkg, rel, sources, diags, referenced) {
+                Some((schema, dialect)) => {
+                    let shape = object_from_schema(&schema, meta.loc);
+                    (ContractBody::JsonSchema { schema, dialect }, shape)
+                }
+                None => (ContractBody::Fields, Object::default()),
             }
-            None => (ContractBody::Fields, Object::default()),
-        },
+        }
         (None, None) => {
             if doc.get("extends").is_none() {
                 diags.push(
@@ -73,7 +88,13 @@ pub fn decode(
                         .hint("describe the data with `fields:` (weft's field syntax) or `schema:` (JSON Schema)"),
                 );
             }
-            (ContractBody::Fields, Object { fields: Vec::new(), additional: true })
+            (
+                ContractBody::Fields,
+                Object {
+                    fields: Vec::new(),
+                    additional: true,
+                },
+            )
         }
     };
     Contract {
@@ -119,21 +140,29 @@ fn schema_body(
             Some(d) => d,
             None => {
                 diags.push(
-                    Diagnostic::new(&rules::INVALID_CONTRACT, node.get("$schema").map(|n| n.loc).unwrap_or(node.loc), "unsupported JSON Schema dialect")
-                        .label("not a supported `$schema`")
-                        .hint(format!(
-                            "use {}, {} or {} (or omit `$schema` for 2020-12)",
-                            Dialect::Draft7.uri(),
-                            Dialect::Draft201909.uri(),
-                            Dialect::Draft202012.uri()
-                        )),
+                    Diagnostic::new(
+                        &rules::INVALID_CONTRACT,
+                        node.get("$schema").map(|n| n.loc).unwrap_or(node.loc),
+                        "unsupported JSON Schema dialect",
+                    )
+                    .label("not a supported `$schema`")
+                    .hint(format!(
+                        "use {}, {} or {} (or omit `$schema` for 2020-12)",
+                        Dialect::Draft7.uri(),
+                        Dialect::Draft201909.uri(),
+                        Dialect::Draft202012.uri()
+                    )),
                 );
                 return None;
             }
         },
     };
     if !value.is_object() && !value.is_boolean() {
-        diags.push(Diagnostic::new(&rules::INVALID_CONTRACT, node.loc, "a JSON Schema must be an object or a boolean"));
+        diags.push(Diagnostic::new(
+            &rules::INVALID_CONTRACT,
+            node.loc,
+            "a JSON Schema must be an object or a boolean",
+        ));
         return None;
     }
     let draft = match dialect {
@@ -165,8 +194,12 @@ fn load_schema_file(
 ) -> Option<Node> {
     let Some(target) = join_relative(rel, path) else {
         diags.push(
-            Diagnostic::new(&rules::INVALID_CONTRACT, loc, format!("`{path}` points outside the workspace"))
-                .hint("schema files must live inside the workspace (or package) folder"),
+            Diagnostic::new(
+                &rules::INVALID_CONTRACT,
+                loc,
+                format!("`{path}` points outside the workspace"),
+            )
+            .hint("schema files must live inside the workspace (or package) folder"),
         );
         return None;
     };
@@ -181,30 +214,52 @@ fn load_schema_file(
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::new(&rules::INVALID_CONTRACT, loc, format!("cannot read schema file `{display}`: {e}"))
-                    .label("referenced here")
-                    .hint("check the path: it is relative to the file holding this contract"),
+                Diagnostic::new(
+                    &rules::INVALID_CONTRACT,
+                    loc,
+                    format!("cannot read schema file `{display}`: {e}"),
+                )
+                .label("referenced here")
+                .hint("check the path: it is relative to the file holding this contract"),
             );
             return None;
         }
     };
     referenced.push(display.clone());
     let origin = sources.get(loc.file).origin.clone();
-    let id = sources.add(SourceFile::new(display, pkg.disk_path(&target), text.clone(), origin));
+    let id = sources.add(SourceFile::new(
+        display,
+        pkg.disk_path(&target),
+        text.clone(),
+        origin,
+    ));
     parse_schema_text(id, &text, loc, diags)
 }
 
-fn parse_schema_text(id: crate::source::FileId, text: &str, loc: Loc, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+fn parse_schema_text(
+    id: crate::source::FileId,
+    text: &str,
+    loc: Loc,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
     let (mut docs, err) = load_documents(id, text, Limits::default());
     if let Some(err) = err {
         diags.push(
-            Diagnostic::new(&rules::INVALID_CONTRACT, err.loc, format!("schema file is not valid JSON or YAML: {}", err.message))
-                .related(loc, "referenced here"),
+            Diagnostic::new(
+                &rules::INVALID_CONTRACT,
+                err.loc,
+                format!("schema file is not valid JSON or YAML: {}", err.message),
+            )
+            .related(loc, "referenced here"),
         );
         return None;
     }
     if docs.is_empty() {
-        diags.push(Diagnostic::new(&rules::INVALID_CONTRACT, loc, "schema file is empty"));
+        diags.push(Diagnostic::new(
+            &rules::INVALID_CONTRACT,
+            loc,
+            "schema file is empty",
+        ));
         return None;
     }
     Some(docs.swap_remove(0).root)

@@ -116,16 +116,21 @@ struct Loader {
 
 impl Loader {
     fn add_source(&mut self, pkg: &Package, rel: &str, text: String, origin: Origin) -> FileId {
-        self.c
-            .sources
-            .add(SourceFile::new(pkg.display(rel), pkg.disk_path(rel), text, origin))
+        self.c.sources.add(SourceFile::new(
+            pkg.display(rel),
+            pkg.disk_path(rel),
+            text,
+            origin,
+        ))
     }
 
     fn read_manifest(&mut self, pkg: &Package, text: String, origin: Origin) -> Option<Manifest> {
         let file = self.add_source(pkg, "weft.yaml", text, origin);
         let docs = self.parse_yaml(file)?;
         let doc = docs.into_iter().next()?;
-        self.c.diagnostics.extend(structure::validate("manifest", &doc));
+        self.c
+            .diagnostics
+            .extend(structure::validate("manifest", &doc));
         Some(Manifest::decode(&doc))
     }
 
@@ -141,7 +146,9 @@ impl Loader {
             };
             let mut d = Diagnostic::new(rule, err.loc, err.message.clone());
             if let Some(first) = err.related {
-                d = d.related(first, "first defined here").hint("remove one of the two entries");
+                d = d
+                    .related(first, "first defined here")
+                    .hint("remove one of the two entries");
             } else if err.kind == YamlErrorKind::Syntax {
                 d = d.hint("check indentation, brackets and quotes around this position");
             }
@@ -169,18 +176,27 @@ impl Loader {
 
     fn load_std(&mut self, name: &str, major: u64, loc: Loc) {
         let display = format!("std/{name}@{major}");
-        if self.c.packages.iter().any(|(p, _)| p.trim_end_matches('/') == display) {
+        if self
+            .c
+            .packages
+            .iter()
+            .any(|(p, _)| p.trim_end_matches('/') == display)
+        {
             return;
         }
         let Some(files) = weft_stdlib::package(name, major) else {
             let known = weft_stdlib::package_names();
             self.c.diagnostics.push(
-                Diagnostic::new(&rules::UNKNOWN_IMPORT, loc, format!("the standard library has no package `{display}`"))
-                    .label("unknown package")
-                    .hint(
-                        did_you_mean(&display, known.iter().map(String::as_str))
-                            .unwrap_or_else(|| format!("available: {}", known.join(", "))),
-                    ),
+                Diagnostic::new(
+                    &rules::UNKNOWN_IMPORT,
+                    loc,
+                    format!("the standard library has no package `{display}`"),
+                )
+                .label("unknown package")
+                .hint(
+                    did_you_mean(&display, known.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("available: {}", known.join(", "))),
+                ),
             );
             return;
         };
@@ -201,9 +217,11 @@ impl Loader {
 
     fn load_path_import(&mut self, importer: &Package, path: &Spanned<String>) {
         let Root::Disk(base) = &importer.root else {
-            self.c.diagnostics.push(
-                Diagnostic::new(&rules::UNKNOWN_IMPORT, path.loc, "a standard-library package cannot import a folder"),
-            );
+            self.c.diagnostics.push(Diagnostic::new(
+                &rules::UNKNOWN_IMPORT,
+                path.loc,
+                "a standard-library package cannot import a folder",
+            ));
             return;
         };
         let dir = base.join(&path.value);
@@ -222,12 +240,20 @@ impl Loader {
             let chain: Vec<String> = self.stack[pos..]
                 .iter()
                 .chain(std::iter::once(&canonical))
-                .map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default())
+                .map(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                })
                 .collect();
             self.c.diagnostics.push(
-                Diagnostic::new(&rules::IMPORT_CYCLE, path.loc, format!("import cycle: {}", chain.join(" -> ")))
-                    .label("closes the cycle")
-                    .hint("move what both packages need into a third package that both import"),
+                Diagnostic::new(
+                    &rules::IMPORT_CYCLE,
+                    path.loc,
+                    format!("import cycle: {}", chain.join(" -> ")),
+                )
+                .label("closes the cycle")
+                .hint("move what both packages need into a third package that both import"),
             );
             return;
         }
@@ -336,9 +362,16 @@ impl Loader {
             let Some(kind) = kind_node.as_str().filter(|k| KINDS.contains(k)) else {
                 let given = kind_node.as_str().unwrap_or_default();
                 self.c.diagnostics.push(
-                    Diagnostic::new(&rules::UNKNOWN_KIND, kind_node.loc, format!("unknown kind `{given}`"))
-                        .label("not a spec kind")
-                        .hint(did_you_mean(given, KINDS).unwrap_or_else(|| format!("use one of: {}", KINDS.join(", ")))),
+                    Diagnostic::new(
+                        &rules::UNKNOWN_KIND,
+                        kind_node.loc,
+                        format!("unknown kind `{given}`"),
+                    )
+                    .label("not a spec kind")
+                    .hint(
+                        did_you_mean(given, KINDS)
+                            .unwrap_or_else(|| format!("use one of: {}", KINDS.join(", "))),
+                    ),
                 );
                 let _ = kind_key;
                 continue;

@@ -32,7 +32,9 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Missing => f.write_str("no such file"),
-            ReadError::OutsidePackage => f.write_str("the path leaves the workspace or package folder"),
+            ReadError::OutsidePackage => {
+                f.write_str("the path leaves the workspace or package folder")
+            }
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotUtf8 => f.write_str("the file is not UTF-8 text"),
         }
@@ -66,7 +68,10 @@ impl Package {
     /// Reads a file by its package-relative path.
     pub fn read(&self, rel: &str) -> Result<String, ReadError> {
         match &self.root {
-            Root::Embedded(files) => files.get(rel).map(|s| s.to_string()).ok_or(ReadError::Missing),
+            Root::Embedded(files) => files
+                .get(rel)
+                .map(|s| s.to_string())
+                .ok_or(ReadError::Missing),
             Root::Disk(dir) => {
                 let path = dir.join(rel);
                 match std::fs::read(&path) {

@@ -26,7 +26,16 @@ fn validators() -> &'static Validators {
     V.get_or_init(|| {
         let schema: Value = serde_json::from_str(SPEC_SCHEMA).expect("spec schema is valid JSON");
         let mut by_kind = HashMap::new();
-        for kind in ["manifest", "contract", "system", "ownership", "policy", "flow", "mapping", "test"] {
+        for kind in [
+            "manifest",
+            "contract",
+            "system",
+            "ownership",
+            "policy",
+            "flow",
+            "mapping",
+            "test",
+        ] {
             let wrapper = json!({
                 "$schema": schema["$schema"],
                 "$id": schema["$id"],
@@ -70,16 +79,21 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                 .map(|name| {
                     let loc = node.key_loc(name);
                     let allowed = allowed_keys(parent_schema);
-                    let hint = did_you_mean(name, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
-                        if allowed.is_empty() {
-                            "remove it".to_string()
-                        } else {
-                            format!("allowed here: {}", allowed.join(", "))
-                        }
-                    });
-                    Diagnostic::new(&rules::INVALID_SPEC, loc, format!("unknown key `{name}` in {}", where_in(kind, &pointer)))
-                        .label("not allowed here")
-                        .hint(hint)
+                    let hint = did_you_mean(name, allowed.iter().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            if allowed.is_empty() {
+                                "remove it".to_string()
+                            } else {
+                                format!("allowed here: {}", allowed.join(", "))
+                            }
+                        });
+                    Diagnostic::new(
+                        &rules::INVALID_SPEC,
+                        loc,
+                        format!("unknown key `{name}` in {}", where_in(kind, &pointer)),
+                    )
+                    .label("not allowed here")
+                    .hint(hint)
                 })
                 .collect(),
             ValidationErrorKind::Required { property } => {
@@ -89,7 +103,10 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                 vec![Diagnostic::new(
                     &rules::INVALID_SPEC,
                     loc,
-                    format!("missing required key `{name}` in {}", where_in(kind, &pointer)),
+                    format!(
+                        "missing required key `{name}` in {}",
+                        where_in(kind, &pointer)
+                    ),
                 )
                 .label(format!("needs `{name}`"))
                 .maybe_hint(what.map(|d| format!("add `{name}:` ({d})")))]
@@ -102,7 +119,8 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                     format!("{at} must be {expected}, found {}", node.type_name()),
                 )
                 .label(format!("expected {expected}"));
-                if expected == "a string" && matches!(node.value, crate::yaml::NodeValue::Number(_)) {
+                if expected == "a string" && matches!(node.value, crate::yaml::NodeValue::Number(_))
+                {
                     d = d.hint("YAML reads this as a number: put it in quotes");
                 } else if let Some(desc) = schema_description(parent_schema) {
                     d = d.hint(desc);
@@ -112,7 +130,15 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
                     .as_array()
-                    .map(|a| a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect())
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| {
+                                v.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| v.to_string())
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let given = node.as_str().unwrap_or_default();
                 vec![Diagnostic::new(
@@ -133,7 +159,8 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                 .label(format!("not {what}"))
                 .hint(example)]
             }
-            ValidationErrorKind::MinProperties { .. } | ValidationErrorKind::MaxProperties { .. } => {
+            ValidationErrorKind::MinProperties { .. }
+            | ValidationErrorKind::MaxProperties { .. } => {
                 let keys = allowed_keys(Some(keyword_parent_value(&v.schema, &keyword_pointer)));
                 vec![Diagnostic::new(
                     &rules::INVALID_SPEC,
@@ -212,7 +239,10 @@ fn property_description(schema: Option<&Value>, name: &str) -> Option<String> {
 }
 
 fn schema_description(schema: Option<&Value>) -> Option<String> {
-    schema?.get("description").and_then(Value::as_str).map(str::to_string)
+    schema?
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn type_names(kind: &TypeKind) -> String {
@@ -235,15 +265,51 @@ fn type_names(kind: &TypeKind) -> String {
 /// What a pattern of the spec schema means, in words, with an example.
 fn pattern_meaning(pattern: &str) -> (String, String) {
     let known: &[(&str, &str, &str)] = &[
-        ("^[a-z][a-z0-9_-]*$", "a lowercase identifier", "use lowercase letters, digits, `-` and `_`, starting with a letter: `orders-to-erp`"),
-        ("^[A-Za-z_][A-Za-z0-9_]*$", "a symbol", "use letters, digits and `_`, not starting with a digit: `create_sales_order`"),
-        ("^([0-9]+(ms|s|m|h|d))+$", "a duration", "write a number and a unit (ms, s, m, h, d): `500ms`, `30s`, `5m`, `1h30m`"),
-        ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date", "write YYYY-MM-DD: `2027-06-30`"),
-        ("^[0-9]+(B|KiB|MiB|GiB|KB|MB|GB)$", "a size", "write a number and a unit: `512KiB`, `1MiB`"),
-        ("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", "a colour", "write `#rgb` or `#rrggbb`: `#0a5`"),
-        ("^[a-z][a-z0-9_-]*\\.[A-Za-z_][A-Za-z0-9_]*$", "an endpoint reference", "write SYSTEM.ENDPOINT: `erp.create_sales_order`"),
-        ("^std/[a-z][a-z0-9-]*@[0-9]+$", "a standard-library import", "write `std/NAME@MAJOR`, e.g. `std/distribution@1`, or `{ path: ../folder }`"),
-        ("^[A-Z_][A-Z0-9_]*$", "an environment variable name", "use uppercase letters, digits and `_`: `ERP_TOKEN`"),
+        (
+            "^[a-z][a-z0-9_-]*$",
+            "a lowercase identifier",
+            "use lowercase letters, digits, `-` and `_`, starting with a letter: `orders-to-erp`",
+        ),
+        (
+            "^[A-Za-z_][A-Za-z0-9_]*$",
+            "a symbol",
+            "use letters, digits and `_`, not starting with a digit: `create_sales_order`",
+        ),
+        (
+            "^([0-9]+(ms|s|m|h|d))+$",
+            "a duration",
+            "write a number and a unit (ms, s, m, h, d): `500ms`, `30s`, `5m`, `1h30m`",
+        ),
+        (
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "a date",
+            "write YYYY-MM-DD: `2027-06-30`",
+        ),
+        (
+            "^[0-9]+(B|KiB|MiB|GiB|KB|MB|GB)$",
+            "a size",
+            "write a number and a unit: `512KiB`, `1MiB`",
+        ),
+        (
+            "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
+            "a colour",
+            "write `#rgb` or `#rrggbb`: `#0a5`",
+        ),
+        (
+            "^[a-z][a-z0-9_-]*\\.[A-Za-z_][A-Za-z0-9_]*$",
+            "an endpoint reference",
+            "write SYSTEM.ENDPOINT: `erp.create_sales_order`",
+        ),
+        (
+            "^std/[a-z][a-z0-9-]*@[0-9]+$",
+            "a standard-library import",
+            "write `std/NAME@MAJOR`, e.g. `std/distribution@1`, or `{ path: ../folder }`",
+        ),
+        (
+            "^[A-Z_][A-Z0-9_]*$",
+            "an environment variable name",
+            "use uppercase letters, digits and `_`: `ERP_TOKEN`",
+        ),
     ];
     for (p, what, hint) in known {
         if *p == pattern {

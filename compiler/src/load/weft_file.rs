@@ -31,7 +31,10 @@ pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic
             Some(Diagnostic::new(
                 &rules::INPUT_LIMIT,
                 Loc::new(file, 0, 0),
-                format!("file is {} bytes; mapping files may be at most {MAX_WEFT_BYTES} bytes", text.len()),
+                format!(
+                    "file is {} bytes; mapping files may be at most {MAX_WEFT_BYTES} bytes",
+                    text.len()
+                ),
             )),
         );
     }
@@ -57,7 +60,11 @@ pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic
         let body_outer = next();
         let body = Spanned::new(
             body_outer.value[1..body_outer.value.len() - 1].to_string(),
-            Loc::new(file, body_outer.loc.start as usize + 1, body_outer.loc.end as usize - 1),
+            Loc::new(
+                file,
+                body_outer.loc.start as usize + 1,
+                body_outer.loc.end as usize - 1,
+            ),
         );
         out.push(MappingHeader {
             name,
@@ -86,10 +93,18 @@ fn to_diagnostic(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagn
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let end = text[at..].chars().next().map(|c| at + c.len_utf8()).unwrap_or(at);
-    Diagnostic::new(&rules::MAPPING_SYNTAX, Loc::new(file, at, end), format!("invalid mapping file: {expected}"))
-        .label(expected)
-        .hint("write each mapping as `mapping NAME: Source@MAJOR -> Target@MAJOR { ... }`")
+    let end = text[at..]
+        .chars()
+        .next()
+        .map(|c| at + c.len_utf8())
+        .unwrap_or(at);
+    Diagnostic::new(
+        &rules::MAPPING_SYNTAX,
+        Loc::new(file, at, end),
+        format!("invalid mapping file: {expected}"),
+    )
+    .label(expected)
+    .hint("write each mapping as `mapping NAME: Source@MAJOR -> Target@MAJOR { ... }`")
 }
 
 fn rule_name(r: &Rule) -> &'static str {

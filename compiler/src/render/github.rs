@@ -34,7 +34,9 @@ pub fn render(findings: &[Finding]) -> String {
 
 /// Escaping for the message part of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for property values (also `:` and `,`).

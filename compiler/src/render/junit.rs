@@ -8,7 +8,10 @@ pub fn render(suite_name: &str, files: &[String], findings: &[Finding]) -> Strin
     let mut report = Report::new("weft");
     let mut suite = TestSuite::new(suite_name);
     for file in files {
-        let mine: Vec<&Finding> = findings.iter().filter(|f| &f.position.file == file && f.suppressed.is_none()).collect();
+        let mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| &f.position.file == file && f.suppressed.is_none())
+            .collect();
         let errors: Vec<&&Finding> = mine.iter().filter(|f| f.severity == "error").collect();
         let status = if errors.is_empty() {
             TestCaseStatus::success()
@@ -16,12 +19,22 @@ pub fn render(suite_name: &str, files: &[String], findings: &[Finding]) -> Strin
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(format!("{} error(s)", errors.len()));
             s.set_type("weft-check");
-            s.set_description(errors.iter().map(|f| line(f)).collect::<Vec<_>>().join("\n"));
+            s.set_description(
+                errors
+                    .iter()
+                    .map(|f| line(f))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
             s
         };
         let mut case = TestCase::new(file.as_str(), status);
         case.set_classname(suite_name);
-        let others: Vec<String> = mine.iter().filter(|f| f.severity != "error").map(|f| line(f)).collect();
+        let others: Vec<String> = mine
+            .iter()
+            .filter(|f| f.severity != "error")
+            .map(|f| line(f))
+            .collect();
         if !others.is_empty() {
             case.set_system_out(others.join("\n"));
         }
@@ -33,7 +46,10 @@ pub fn render(suite_name: &str, files: &[String], findings: &[Finding]) -> Strin
 
 fn line(f: &Finding) -> String {
     let p = &f.position;
-    let mut s = format!("{}:{}:{}: {} [{}] {}", p.file, p.line, p.column, f.severity, f.rule, f.message);
+    let mut s = format!(
+        "{}:{}:{}: {} [{}] {}",
+        p.file, p.line, p.column, f.severity, f.rule, f.message
+    );
     if let Some(h) = &f.hint {
         s.push_str(&format!(" (hint: {h})"));
     }

@@ -16,7 +16,11 @@ pub fn rule_markdown(rule: &Rule) -> String {
     let _ = writeln!(out, "- **Default level:** {level}\n");
     let _ = writeln!(out, "**Why:** {}\n", rule.why);
     let _ = writeln!(out, "**How to fix:** {}\n", rule.fix);
-    let _ = writeln!(out, "Example that triggers it:\n\n```\n{}\n```", rule.example.trim_end());
+    let _ = writeln!(
+        out,
+        "Example that triggers it:\n\n```\n{}\n```",
+        rule.example.trim_end()
+    );
     out
 }
 

@@ -176,8 +176,14 @@ pub fn decode_field(key_loc: Loc, node: &Node, diags: &mut Vec<Diagnostic>) -> F
     }
     Field {
         ty,
-        required: node.get("required").and_then(Node::as_bool).unwrap_or(false),
-        nullable: node.get("nullable").and_then(Node::as_bool).unwrap_or(false),
+        required: node
+            .get("required")
+            .and_then(Node::as_bool)
+            .unwrap_or(false),
+        nullable: node
+            .get("nullable")
+            .and_then(Node::as_bool)
+            .unwrap_or(false),
         description: node.get_str("description").map(str::to_string),
         default: node.get("default").map(Node::to_json),
         deprecated: node.get("deprecated").and_then(decode_deprecation),
@@ -192,7 +198,12 @@ fn jsonschema_regex_check(pattern: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn decode_type(name: &str, loc: Loc, node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> FieldType {
+fn decode_type(
+    name: &str,
+    loc: Loc,
+    node: Option<&Node>,
+    diags: &mut Vec<Diagnostic>,
+) -> FieldType {
     match name {
         "string" => FieldType::String,
         "integer" => FieldType::Integer,
@@ -223,7 +234,9 @@ fn decode_type(name: &str, loc: Loc, node: Option<&Node>, diags: &mut Vec<Diagno
             FieldType::Array(Box::new(item))
         }
         other => match ContractRef::parse(other) {
-            Ok(r) if other.contains('@') || other.chars().next().is_some_and(char::is_uppercase) => {
+            Ok(r)
+                if other.contains('@') || other.chars().next().is_some_and(char::is_uppercase) =>
+            {
                 FieldType::Ref(Spanned::new(r, loc))
             }
             _ => {
@@ -257,9 +270,12 @@ fn decode_type(name: &str, loc: Loc, node: Option<&Node>, diags: &mut Vec<Diagno
 fn check_keywords(ty: &FieldType, node: &Node, diags: &mut Vec<Diagnostic>) {
     let allowed: &[&str] = match ty {
         FieldType::String => &["format", "min_length", "max_length", "pattern"],
-        FieldType::Integer | FieldType::Number => {
-            &["minimum", "maximum", "exclusive_minimum", "exclusive_maximum"]
-        }
+        FieldType::Integer | FieldType::Number => &[
+            "minimum",
+            "maximum",
+            "exclusive_minimum",
+            "exclusive_maximum",
+        ],
         FieldType::Decimal => &[
             "minimum",
             "maximum",
@@ -301,7 +317,10 @@ fn check_keywords(ty: &FieldType, node: &Node, diags: &mut Vec<Diagnostic>) {
                 )
                 .label("not for this type")
                 .hint(if allowed.is_empty() {
-                    format!("a {} field takes no type-specific keywords; remove `{k}`", ty.name())
+                    format!(
+                        "a {} field takes no type-specific keywords; remove `{k}`",
+                        ty.name()
+                    )
                 } else {
                     format!("a {} field takes: {}", ty.name(), allowed.join(", "))
                 }),
@@ -335,7 +354,12 @@ fn resolve_local<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Va
     }
 }
 
-fn field_type_from_schema(root: &Value, schema: &Value, loc: Loc, depth: usize) -> (FieldType, bool) {
+fn field_type_from_schema(
+    root: &Value,
+    schema: &Value,
+    loc: Loc,
+    depth: usize,
+) -> (FieldType, bool) {
     if depth > 32 {
         return (FieldType::Any, false);
     }
@@ -352,8 +376,13 @@ fn field_type_from_schema(root: &Value, schema: &Value, loc: Loc, depth: usize) 
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect();
-        if !strings.is_empty() && strings.len() + usize::from(values.contains(&Value::Null)) == values.len() {
-            return (FieldType::Enum(strings), nullable || values.contains(&Value::Null));
+        if !strings.is_empty()
+            && strings.len() + usize::from(values.contains(&Value::Null)) == values.len()
+        {
+            return (
+                FieldType::Enum(strings),
+                nullable || values.contains(&Value::Null),
+            );
         }
     }
     let format = schema.get("format").and_then(Value::as_str);
@@ -433,7 +462,10 @@ pub fn fields_to_json_schema(
     let obj = body.as_object_mut().expect("object schema");
     let mut out = Map::new();
     out.insert("$schema".into(), json!(Dialect::Draft202012.uri()));
-    out.insert("$id".into(), json!(format!("weft:contract/{}", contract.display())));
+    out.insert(
+        "$id".into(),
+        json!(format!("weft:contract/{}", contract.display())),
+    );
     out.insert("title".into(), json!(contract.meta.name.value));
     if let Some(d) = &contract.meta.description {
         out.insert("description".into(), json!(d));
@@ -507,7 +539,11 @@ fn field_schema(
             put("maximum", c.maximum.clone());
             put("exclusiveMinimum", c.exclusive_minimum.clone());
             put("exclusiveMaximum", c.exclusive_maximum.clone());
-            Some(if field.ty == FieldType::Integer { "integer" } else { "number" })
+            Some(if field.ty == FieldType::Integer {
+                "integer"
+            } else {
+                "number"
+            })
         }
         FieldType::Decimal => {
             put("format", Some(json!("decimal")));

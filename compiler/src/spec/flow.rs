@@ -51,8 +51,12 @@ impl Trigger {
 pub enum Step {
     Validate(RefSlot),
     Map(Spanned<String>),
-    Filter { when: Option<Spanned<String>> },
-    Hold { when: Option<Spanned<String>> },
+    Filter {
+        when: Option<Spanned<String>>,
+    },
+    Hold {
+        when: Option<Spanned<String>>,
+    },
     Deliver {
         target: Spanned<String>,
         endpoint: Option<EndpointRef>,
@@ -155,7 +159,15 @@ impl Flow {
     }
 
     /// The deliver steps: endpoint and step-level policy.
-    pub fn deliveries(&self) -> impl Iterator<Item = (&Spanned<String>, Option<&EndpointRef>, Option<&Spanned<String>>)> {
+    pub fn deliveries(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &Spanned<String>,
+            Option<&EndpointRef>,
+            Option<&Spanned<String>>,
+        ),
+    > {
         self.steps.iter().filter_map(|(s, _)| match s {
             Step::Deliver {
                 target,

@@ -37,7 +37,8 @@ pub struct Meta {
 impl Meta {
     /// Reads `name` and `description` of a document.
     pub fn read(doc: &Node, origin: &Origin, valid: bool) -> Meta {
-        let name = spanned_str(doc, "name").unwrap_or_else(|| Spanned::new(String::new(), doc.key_loc("kind")));
+        let name = spanned_str(doc, "name")
+            .unwrap_or_else(|| Spanned::new(String::new(), doc.key_loc("kind")));
         Meta {
             name,
             description: doc.get_str("description").map(str::to_string),
@@ -101,5 +102,11 @@ pub struct Specs {
 
 /// Spec kinds that documents may declare with `kind:`.
 pub const KINDS: [&str; 7] = [
-    "contract", "system", "ownership", "policy", "flow", "mapping", "test",
+    "contract",
+    "system",
+    "ownership",
+    "policy",
+    "flow",
+    "mapping",
+    "test",
 ];

@@ -87,17 +87,34 @@ pub struct System {
 
 /// Keys whose values are credentials wherever they appear in a system.
 const SECRET_KEYS: [&str; 10] = [
-    "password", "secret", "token", "api_key", "apikey", "client_secret", "private_key", "access_token", "bearer", "signing_key",
+    "password",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "client_secret",
+    "private_key",
+    "access_token",
+    "bearer",
+    "signing_key",
 ];
 
 fn secret_named_keys(node: &Node, path: &str, out: &mut Vec<SecretSlot>) {
     match &node.value {
         crate::yaml::NodeValue::Map(entries) => {
             for (k, v) in entries {
-                let p = if path.is_empty() { k.name.clone() } else { format!("{path}.{}", k.name) };
+                let p = if path.is_empty() {
+                    k.name.clone()
+                } else {
+                    format!("{path}.{}", k.name)
+                };
                 let lower = k.name.to_ascii_lowercase();
-                if SECRET_KEYS.contains(&lower.as_str()) && !out.iter().any(|s| s.node.loc == v.loc) {
-                    out.push(SecretSlot { path: p.clone(), node: v.clone() });
+                if SECRET_KEYS.contains(&lower.as_str()) && !out.iter().any(|s| s.node.loc == v.loc)
+                {
+                    out.push(SecretSlot {
+                        path: p.clone(),
+                        node: v.clone(),
+                    });
                 }
                 secret_named_keys(v, &p, out);
             }

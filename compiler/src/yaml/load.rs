@@ -346,8 +346,9 @@ impl<'t> Builder<'t> {
                         NodeValue::Seq(_) | NodeValue::Map(_) => {
                             return Err(YamlError {
                                 kind: YamlErrorKind::Syntax,
-                                message: "a mapping key must be a plain value, not a list or mapping"
-                                    .into(),
+                                message:
+                                    "a mapping key must be a plain value, not a list or mapping"
+                                        .into(),
                                 loc: node.loc,
                                 related: None,
                             })
@@ -467,7 +468,13 @@ mod tests {
         let (key, value) = root.entry("name").unwrap();
         assert_eq!(&text[key.loc.range()], "name");
         assert_eq!(&text[value.loc.range()], "Order");
-        let ty = root.get("fields").unwrap().get("id").unwrap().get("type").unwrap();
+        let ty = root
+            .get("fields")
+            .unwrap()
+            .get("id")
+            .unwrap()
+            .get("type")
+            .unwrap();
         assert_eq!(&text[ty.loc.range()], "string");
     }
 
@@ -483,7 +490,10 @@ mod tests {
     fn several_documents() {
         let (docs, err) = load("kind: a\n---\nkind: b\n---\n");
         assert!(err.is_none());
-        let kinds: Vec<_> = docs.iter().map(|d| d.root.get_str("kind").unwrap()).collect();
+        let kinds: Vec<_> = docs
+            .iter()
+            .map(|d| d.root.get_str("kind").unwrap())
+            .collect();
         assert_eq!(kinds, ["a", "b"]);
     }
 
@@ -520,7 +530,9 @@ mod tests {
 
     #[test]
     fn billion_laughs_fails_fast() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let mut prev = 'a';
         for name in 'b'..='j' {
             text.push_str(&format!(

@@ -1,0 +1,3 @@
+//! Benchmarks of weft's performance targets (see BENCHMARKS.md).
+
+pub mod synth;
