@@ -221,7 +221,20 @@ fn check_steps(
                 let Some(si) = idx.system(&ep.system) else {
                     continue;
                 };
-                let Some(endpoint) = specs.systems[si].endpoint(&ep.endpoint) else {
+                let system = &specs.systems[si];
+                if !system.has(Connector::Http) {
+                    diags.push(
+                        Diagnostic::new(
+                            &rules::CONNECTOR_MISMATCH,
+                            target.loc,
+                            format!("delivering to `{}` needs system `{}` to have the `http` connector", target.value, system.meta.name.value),
+                        )
+                        .label("no http connector")
+                        .related(system.connector_loc, "connectors declared here")
+                        .hint("add `http` to the system's `connector:` list (poll endpoints are only read)"),
+                    );
+                }
+                let Some(endpoint) = system.endpoint(&ep.endpoint) else {
                     continue;
                 };
                 let body = endpoint.body.as_ref().and_then(|b| lookup(idx, b));

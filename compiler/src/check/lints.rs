@@ -165,7 +165,8 @@ fn mapping_sunset(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<D
 /// The `unused-*` rules. A duplicate definition is reported as a duplicate only.
 fn unused(specs: &Specs, idx: &Index, usage: &Usage, diags: &mut Vec<Diagnostic>) {
     for (i, c) in specs.contracts.iter().enumerate() {
-        let canonical = idx.contract(&c.reference()) == Some(i);
+        // A contract without a valid version cannot be referenced: invalid-version says so.
+        let canonical = c.version.is_some() && idx.contract(&c.reference()) == Some(i);
         if c.meta.is_workspace() && c.meta.valid && canonical && !usage.contracts.contains(&i) {
             diags.push(
                 Diagnostic::new(

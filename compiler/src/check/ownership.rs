@@ -203,8 +203,8 @@ fn conflicting_writers(
             d = match b.domain.or(a.domain).and_then(|dm| domains.get(dm)) {
                 Some(rule) => d
                     .related(rule.domain.loc, format!("ownership rule for `{}`", rule.domain.value))
-                    .hint("choose one source for these fields: declare it in `ownership.fields`, or make only one flow write them"),
-                None => d.hint("no ownership rule covers this data: declare its system of record in a `kind: ownership` spec and let one flow write it"),
+                    .hint("make one flow the only writer of this data into that system; if both sources really create distinct records, list them as the record or `originators` of the domain"),
+                None => d.hint("no ownership rule covers this data: declare its system of record (and originators) in a `kind: ownership` spec, and let one flow write it"),
             };
             diags.push(d);
         }

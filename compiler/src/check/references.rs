@@ -92,7 +92,11 @@ impl Resolver<'_> {
             }
             (None, _) => {
                 let majors = self.idx.majors_of(&r.name);
-                let hint = if !majors.is_empty() {
+                let unversioned = majors.is_empty()
+                    && self.idx.contract(&crate::spec::refs::ContractRef { name: r.name.clone(), major: None }).is_some();
+                let hint = if unversioned {
+                    format!("contract `{}` exists but has no valid version: fix its `version:` first", r.name)
+                } else if !majors.is_empty() {
                     let list: Vec<String> =
                         majors.iter().map(|m| format!("`{}@{m}`", r.name)).collect();
                     format!("`{}` exists as {}", r.name, list.join(", "))
@@ -129,7 +133,7 @@ impl Resolver<'_> {
         if found.is_none() {
             let hint = did_you_mean(&name.value, candidates.iter().copied()).unwrap_or_else(|| {
                 if candidates.is_empty() {
-                    format!("no {kind} is defined yet")
+                    format!("no {kind} is defined in the workspace or its imports")
                 } else {
                     format!("known: {}", candidates.join(", "))
                 }

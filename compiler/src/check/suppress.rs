@@ -34,9 +34,11 @@ pub fn collect(sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Suppress
                 continue;
             };
             let comment = &line[hash + 1..];
-            let Some(at) = comment.find(MARK) else {
+            // The comment must start with the mark; prose that mentions it is not a suppression.
+            let at = comment.len() - comment.trim_start().len();
+            if !comment[at..].starts_with(MARK) {
                 continue;
-            };
+            }
             let line_start = file.line_start(line_no).unwrap_or(0);
             let start = line_start + hash + 1 + at;
             let loc = Loc::new(id, start, line_start + line.len());

@@ -97,6 +97,7 @@ pub fn decode(
             )
         }
     };
+    check_deprecations(doc, diags);
     Contract {
         version,
         owner: spanned_str(doc, "owner"),
@@ -242,8 +243,8 @@ fn parse_schema_text(
     loc: Loc,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
-    let (mut docs, err) = load_documents(id, text, Limits::default());
-    if let Some(err) = err {
+    let (mut docs, errors) = load_documents(id, text, Limits::default());
+    if let Some(err) = errors.into_iter().next() {
         diags.push(
             Diagnostic::new(
                 &rules::INVALID_CONTRACT,
@@ -263,4 +264,35 @@ fn parse_schema_text(
         return None;
     }
     Some(docs.swap_remove(0).root)
+}
+
+/// Reports `deprecated.since` values that are not semantic versions.
+pub fn check_deprecations(doc: &Node, diags: &mut Vec<Diagnostic>) {
+    let check = |dep: &Node, diags: &mut Vec<Diagnostic>| {
+        if let Some(since) = dep.get("since") {
+            let text = match &since.value {
+                crate::yaml::NodeValue::String(s) | crate::yaml::NodeValue::Number(s) => s.as_str(),
+                _ => return,
+            };
+            if semver::Version::parse(text).is_err() {
+                diags.push(
+                    Diagnostic::new(&rules::INVALID_VERSION, since.loc, format!("`since: {text}` is not a semantic version"))
+                        .label("not MAJOR.MINOR.PATCH")
+                        .hint("name the contract version that deprecated it, e.g. `since: 2.1.0`"),
+                );
+            }
+        }
+    };
+    fn walk(node: &Node, check: &dyn Fn(&Node, &mut Vec<Diagnostic>), diags: &mut Vec<Diagnostic>) {
+        if let Some(entries) = node.as_map() {
+            for (k, v) in entries {
+                if k.name == "deprecated" {
+                    check(v, diags);
+                } else {
+                    walk(v, check, diags);
+                }
+            }
+        }
+    }
+    walk(doc, &check, diags);
 }

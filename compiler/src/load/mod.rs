@@ -137,8 +137,8 @@ impl Loader {
     /// Parses a YAML file into document roots, reporting syntax errors.
     fn parse_yaml(&mut self, file: FileId) -> Option<Vec<Node>> {
         let text = &self.c.sources.get(file).text;
-        let (docs, err) = load_documents(file, text, Limits::default());
-        if let Some(err) = err {
+        let (docs, errors) = load_documents(file, text, Limits::default());
+        for err in errors {
             let rule = match err.kind {
                 YamlErrorKind::Syntax => &rules::YAML_SYNTAX,
                 YamlErrorKind::DuplicateKey => &rules::DUPLICATE_KEY,

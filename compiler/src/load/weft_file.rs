@@ -55,7 +55,9 @@ pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic
             )
         };
         let name = next();
+        let _colon = next();
         let source = next();
+        let _arrow = next();
         let target = next();
         let body_outer = next();
         let body = Spanned::new(
@@ -84,7 +86,8 @@ fn to_diagnostic(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagn
     };
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let names: Vec<&str> = positives.iter().map(rule_name).collect();
+            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
+            names.dedup();
             if names.is_empty() {
                 "unexpected input".to_string()
             } else {
@@ -113,7 +116,9 @@ fn rule_name(r: &Rule) -> &'static str {
         Rule::name => "a mapping name",
         Rule::contract => "a contract reference (`Name@MAJOR`)",
         Rule::body => "`{` opening the mapping body",
-        Rule::EOI => "end of file or another `mapping`",
+        Rule::colon => "`:` after the mapping name",
+        Rule::arrow => "`->` between the source and target contracts",
+        Rule::EOI => "end of file",
         _ => "more input",
     }
 }

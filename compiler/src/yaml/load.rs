@@ -56,13 +56,14 @@ pub enum YamlErrorKind {
     Limit,
 }
 
-/// Parses every document in `text`. Returns the documents read before the
-/// first error, and the error if there was one.
+/// Parses every document in `text`. Returns the documents read and the
+/// errors: duplicate keys are reported and parsing goes on (the first value
+/// is kept); a syntax error or exceeded limit stops the file.
 pub fn load_documents(
     file: FileId,
     text: &str,
     limits: Limits,
-) -> (Vec<Document>, Option<YamlError>) {
+) -> (Vec<Document>, Vec<YamlError>) {
     if text.len() > limits.max_file_bytes {
         let err = YamlError {
             kind: YamlErrorKind::Limit,
@@ -74,11 +75,13 @@ pub fn load_documents(
             loc: Loc::new(file, 0, 0),
             related: None,
         };
-        return (Vec::new(), Some(err));
+        return (Vec::new(), vec![err]);
     }
     let mut builder = Builder::new(file, text, limits);
-    let err = builder.run().err();
-    (builder.documents, err)
+    if let Err(e) = builder.run() {
+        builder.errors.push(e);
+    }
+    (builder.documents, builder.errors)
 }
 
 enum Frame {
@@ -92,6 +95,8 @@ enum Frame {
         start: usize,
         entries: Vec<(Key, Node)>,
         pending_key: Option<Key>,
+        /// The pending key repeats an earlier one: its value is dropped.
+        pending_duplicate: bool,
     },
 }
 
@@ -105,6 +110,7 @@ struct Builder<'t> {
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     documents: Vec<Document>,
+    errors: Vec<YamlError>,
 }
 
 impl<'t> Builder<'t> {
@@ -125,6 +131,7 @@ impl<'t> Builder<'t> {
             anchors: HashMap::new(),
             nodes: 0,
             documents: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -234,6 +241,7 @@ impl<'t> Builder<'t> {
                         start: loc.start as usize,
                         entries: Vec::new(),
                         pending_key: None,
+                        pending_duplicate: false,
                     });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
@@ -332,10 +340,13 @@ impl<'t> Builder<'t> {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                pending_duplicate,
                 ..
             }) => match pending_key.take() {
                 Some(key) => {
-                    entries.push((key, node));
+                    if !std::mem::take(pending_duplicate) {
+                        entries.push((key, node));
+                    }
                     Ok(())
                 }
                 None => {
@@ -355,12 +366,13 @@ impl<'t> Builder<'t> {
                         }
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
-                        return Err(YamlError {
+                        self.errors.push(YamlError {
                             kind: YamlErrorKind::DuplicateKey,
                             message: format!("duplicate key `{name}`"),
                             loc: Loc::new(file, node.loc.start as usize, node.loc.end as usize),
                             related: Some(first.loc),
                         });
+                        *pending_duplicate = true;
                     }
                     *pending_key = Some(Key {
                         name,
@@ -456,7 +468,8 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> (Vec<Document>, Option<YamlError>) {
-        load_documents(FileId(0), text, Limits::default())
+        let (docs, errs) = load_documents(FileId(0), text, Limits::default());
+        (docs, errs.into_iter().next())
     }
 
     #[test]
@@ -521,6 +534,15 @@ mod tests {
     }
 
     #[test]
+    fn parsing_goes_on_after_a_duplicate_key() {
+        let (docs, errs) = load_documents(FileId(0), "a: 1\na: 2\nb: 3\n---\nkind: x\n", Limits::default());
+        assert_eq!(errs.len(), 1);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].root.get("a").unwrap().as_u64(), Some(1));
+        assert_eq!(docs[0].root.get("b").unwrap().as_u64(), Some(3));
+    }
+
+    #[test]
     fn syntax_error_has_a_position() {
         let (_, err) = load("a: [1, 2\nb: c\n");
         let err = err.unwrap();
@@ -562,8 +584,8 @@ mod tests {
             max_file_bytes: 10,
             ..Limits::default()
         };
-        let (_, err) = load_documents(FileId(0), "a: 1234567890\n", limits);
-        assert_eq!(err.unwrap().kind, YamlErrorKind::Limit);
+        let (_, errs) = load_documents(FileId(0), "a: 1234567890\n", limits);
+        assert_eq!(errs[0].kind, YamlErrorKind::Limit);
     }
 
     #[test]
