@@ -69,33 +69,40 @@ impl Resolver<'_> {
         };
         let found = self.idx.contract(r);
         match (found, r.major) {
-            (Some(i), None) => {
-                if self.is_workspace(slot.loc()) {
-                    let major = self.specs.contracts[i]
-                        .version
-                        .as_ref()
-                        .map(|v| v.major)
-                        .unwrap_or(1);
-                    self.diags.push(
-                        Diagnostic::new(
-                            &rules::UNPINNED_CONTRACT_REFERENCE,
-                            slot.loc(),
-                            format!("`{}` does not pin a major version", r.name),
-                        )
-                        .label("unpinned")
-                        .hint(format!(
-                            "write `{}@{major}` (the newest major today)",
-                            r.name
-                        )),
-                    );
-                }
+            (Some(i), None) if self.is_workspace(slot.loc()) => {
+                let major = self.specs.contracts[i]
+                    .version
+                    .as_ref()
+                    .map(|v| v.major)
+                    .unwrap_or(1);
+                self.diags.push(
+                    Diagnostic::new(
+                        &rules::UNPINNED_CONTRACT_REFERENCE,
+                        slot.loc(),
+                        format!("`{}` does not pin a major version", r.name),
+                    )
+                    .label("unpinned")
+                    .hint(format!(
+                        "write `{}@{major}` (the newest major today)",
+                        r.name
+                    )),
+                );
             }
             (None, _) => {
                 let majors = self.idx.majors_of(&r.name);
                 let unversioned = majors.is_empty()
-                    && self.idx.contract(&crate::spec::refs::ContractRef { name: r.name.clone(), major: None }).is_some();
+                    && self
+                        .idx
+                        .contract(&crate::spec::refs::ContractRef {
+                            name: r.name.clone(),
+                            major: None,
+                        })
+                        .is_some();
                 let hint = if unversioned {
-                    format!("contract `{}` exists but has no valid version: fix its `version:` first", r.name)
+                    format!(
+                        "contract `{}` exists but has no valid version: fix its `version:` first",
+                        r.name
+                    )
                 } else if !majors.is_empty() {
                     let list: Vec<String> =
                         majors.iter().map(|m| format!("`{}@{m}`", r.name)).collect();

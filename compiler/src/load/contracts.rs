@@ -276,9 +276,13 @@ pub fn check_deprecations(doc: &Node, diags: &mut Vec<Diagnostic>) {
             };
             if semver::Version::parse(text).is_err() {
                 diags.push(
-                    Diagnostic::new(&rules::INVALID_VERSION, since.loc, format!("`since: {text}` is not a semantic version"))
-                        .label("not MAJOR.MINOR.PATCH")
-                        .hint("name the contract version that deprecated it, e.g. `since: 2.1.0`"),
+                    Diagnostic::new(
+                        &rules::INVALID_VERSION,
+                        since.loc,
+                        format!("`since: {text}` is not a semantic version"),
+                    )
+                    .label("not MAJOR.MINOR.PATCH")
+                    .hint("name the contract version that deprecated it, e.g. `since: 2.1.0`"),
                 );
             }
         }

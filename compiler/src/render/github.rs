@@ -14,8 +14,7 @@ pub fn render(findings: &[Finding]) -> String {
         let p = &f.position;
         let mut message = f.message.clone();
         if let Some(h) = &f.hint {
-            message.push_str("\n");
-            message.push_str("hint: ");
+            message.push_str("\nhint: ");
             message.push_str(h);
         }
         out.push_str(&format!(

@@ -59,11 +59,7 @@ pub enum YamlErrorKind {
 /// Parses every document in `text`. Returns the documents read and the
 /// errors: duplicate keys are reported and parsing goes on (the first value
 /// is kept); a syntax error or exceeded limit stops the file.
-pub fn load_documents(
-    file: FileId,
-    text: &str,
-    limits: Limits,
-) -> (Vec<Document>, Vec<YamlError>) {
+pub fn load_documents(file: FileId, text: &str, limits: Limits) -> (Vec<Document>, Vec<YamlError>) {
     if text.len() > limits.max_file_bytes {
         let err = YamlError {
             kind: YamlErrorKind::Limit,
@@ -535,7 +531,11 @@ mod tests {
 
     #[test]
     fn parsing_goes_on_after_a_duplicate_key() {
-        let (docs, errs) = load_documents(FileId(0), "a: 1\na: 2\nb: 3\n---\nkind: x\n", Limits::default());
+        let (docs, errs) = load_documents(
+            FileId(0),
+            "a: 1\na: 2\nb: 3\n---\nkind: x\n",
+            Limits::default(),
+        );
         assert_eq!(errs.len(), 1);
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].root.get("a").unwrap().as_u64(), Some(1));
