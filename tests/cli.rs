@@ -188,3 +188,26 @@ fn literal_secrets_never_reach_any_output() {
         );
     }
 }
+
+#[test]
+fn the_language_md_examples_are_accepted_as_written() {
+    let run = weft(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        &fixture("language-md/workspace"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // The example shopify.Order has no owner, and the example weft.yaml sets that rule to warn.
+    assert_eq!(rules, ["contract-missing-owner"], "{}", run.stdout);
+    assert_eq!(report["findings"][0]["severity"], "warning");
+}

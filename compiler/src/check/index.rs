@@ -113,6 +113,14 @@ impl Index {
         }
     }
 
+    /// Every version of a contract name, oldest first.
+    pub fn versions_of(&self, name: &str) -> &[usize] {
+        self.contract_names
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     /// Highest-versioned contract of each name, sorted, for unpinned lookups.
     pub fn sort_versions(&mut self, contracts: &[Contract]) {
         for list in self.contract_names.values_mut() {

@@ -372,10 +372,14 @@ impl Resolver<'_> {
                     );
                     continue;
                 };
-                let Some(ci) = self.idx.contract(&crate::spec::refs::ContractRef {
-                    name: contract.into(),
-                    major: None,
-                }) else {
+                let versions = self.idx.versions_of(contract);
+                if versions.is_empty() {
+                    let names: Vec<String> = self
+                        .idx
+                        .contract_keys()
+                        .iter()
+                        .map(|k| k.split('@').next().unwrap_or(k).to_string())
+                        .collect();
                     self.diags.push(
                         Diagnostic::new(
                             &rules::UNKNOWN_REFERENCE,
@@ -383,26 +387,30 @@ impl Resolver<'_> {
                             format!("unknown contract `{contract}`"),
                         )
                         .label("no such contract")
-                        .maybe_hint(did_you_mean(
-                            contract,
-                            self.idx
-                                .contract_keys()
-                                .iter()
-                                .map(|k| k.split('@').next().unwrap_or(k)),
-                        )),
+                        .maybe_hint(did_you_mean(contract, names.iter().map(String::as_str))),
                     );
                     continue;
-                };
-                self.usage.contracts.insert(ci);
+                }
+                // A field rule holds for every major of the contract: it is unknown only if no version has the field.
                 let segs: Vec<&str> = path.split('.').collect();
-                if let Err(e) = paths::resolve(specs, self.idx, ci, &segs) {
-                    if e.segment != usize::MAX {
-                        self.diags.push(
-                            Diagnostic::new(&rules::UNKNOWN_FIELD, rule.path.loc, e.message)
-                                .label("no such field")
-                                .maybe_hint(e.hint),
-                        );
+                let mut first_error = None;
+                let mut found = false;
+                for &ci in versions {
+                    self.usage.contracts.insert(ci);
+                    match paths::resolve(specs, self.idx, ci, &segs) {
+                        Ok(_) => found = true,
+                        Err(e) if e.segment == usize::MAX => found = true,
+                        Err(e) => {
+                            first_error.get_or_insert(e);
+                        }
                     }
+                }
+                if let (false, Some(e)) = (found, first_error) {
+                    self.diags.push(
+                        Diagnostic::new(&rules::UNKNOWN_FIELD, rule.path.loc, e.message)
+                            .label("no such field in any version")
+                            .maybe_hint(e.hint),
+                    );
                 }
             }
         }
