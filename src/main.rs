@@ -77,7 +77,18 @@ fn parse_date(s: &str) -> Result<String, String> {
         .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }
 
+/// Exit code of an internal error (a bug), as documented in docs/formats.md.
+const INTERNAL_ERROR: i32 = 101;
+
 fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("internal error: {info}");
+        eprintln!(
+            "this is a bug in weft {}; please report it with the input that caused it",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::process::exit(INTERNAL_ERROR);
+    }));
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check { dir, format, today } => commands::check::run(&dir, format, today),

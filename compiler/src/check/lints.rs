@@ -164,49 +164,50 @@ fn mapping_sunset(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<D
 
 /// The `unused-*` rules. A duplicate definition is reported as a duplicate only.
 fn unused(specs: &Specs, idx: &Index, usage: &Usage, diags: &mut Vec<Diagnostic>) {
+    let mut report = |meta: &crate::spec::Meta,
+                      canonical: bool,
+                      used: bool,
+                      rule: &'static rules::Rule,
+                      what: String,
+                      hint: &str| {
+        if meta.is_workspace() && meta.valid && canonical && !used {
+            diags.push(
+                Diagnostic::new(rule, meta.name.loc, what)
+                    .label("unused")
+                    .hint(hint),
+            );
+        }
+    };
     for (i, c) in specs.contracts.iter().enumerate() {
         // A contract without a valid version cannot be referenced: invalid-version says so.
         let canonical = c.version.is_some() && idx.contract(&c.reference()) == Some(i);
-        if c.meta.is_workspace() && c.meta.valid && canonical && !usage.contracts.contains(&i) {
-            diags.push(
-                Diagnostic::new(
-                    &rules::UNUSED_CONTRACT,
-                    c.meta.name.loc,
-                    format!("contract `{}` is not used", c.display()),
-                )
-                .label("unused")
-                .hint("reference it from a flow, system, mapping or contract, or delete it"),
-            );
-        }
+        report(
+            &c.meta,
+            canonical,
+            usage.contracts.contains(&i),
+            &rules::UNUSED_CONTRACT,
+            format!("contract `{}` is not used", c.display()),
+            "reference it from a flow, system, mapping or contract, or delete it",
+        );
     }
     for (i, s) in specs.systems.iter().enumerate() {
-        if s.meta.is_workspace()
-            && s.meta.valid
-            && idx.system(&s.meta.name.value) == Some(i)
-            && !usage.systems.contains(&i)
-        {
-            diags.push(
-                Diagnostic::new(&rules::UNUSED_SYSTEM, s.meta.name.loc, format!("system `{}` is not used by any flow", s.meta.name.value))
-                    .label("unused")
-                    .hint("use it in a flow's trigger or deliver step, or delete it (it still widens the hosts the runtime may call)"),
-            );
-        }
+        report(
+            &s.meta,
+            idx.system(&s.meta.name.value) == Some(i),
+            usage.systems.contains(&i),
+            &rules::UNUSED_SYSTEM,
+            format!("system `{}` is not used by any flow", s.meta.name.value),
+            "use it in a flow's trigger or deliver step, or delete it (it still widens the hosts the runtime may call)",
+        );
     }
     for (i, p) in specs.policies.iter().enumerate() {
-        if p.meta.is_workspace()
-            && p.meta.valid
-            && idx.policy(&p.meta.name.value) == Some(i)
-            && !usage.policies.contains(&i)
-        {
-            diags.push(
-                Diagnostic::new(
-                    &rules::UNUSED_POLICY,
-                    p.meta.name.loc,
-                    format!("policy `{}` is not used", p.meta.name.value),
-                )
-                .label("unused")
-                .hint("reference it with `policy: NAME` from a flow or deliver step, or delete it"),
-            );
-        }
+        report(
+            &p.meta,
+            idx.policy(&p.meta.name.value) == Some(i),
+            usage.policies.contains(&i),
+            &rules::UNUSED_POLICY,
+            format!("policy `{}` is not used", p.meta.name.value),
+            "reference it with `policy: NAME` from a flow or deliver step, or delete it",
+        );
     }
 }

@@ -137,6 +137,10 @@ pub fn paths_in_expression(expr: &str) -> Vec<(&str, Vec<&str>, usize)> {
             i += 1;
             continue;
         }
+        if !expr.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         let rest = &expr[i..];
         let root = ["source", "current"]
             .into_iter()
@@ -171,6 +175,13 @@ pub fn paths_in_expression(expr: &str) -> Vec<(&str, Vec<&str>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multibyte_text_does_not_break_the_scan() {
+        let found = paths_in_expression("réf = source.a + «current.b» é");
+        let roots: Vec<&str> = found.iter().map(|(r, _, _)| *r).collect();
+        assert_eq!(roots, ["source", "current"]);
+    }
 
     #[test]
     fn finds_paths_outside_strings() {

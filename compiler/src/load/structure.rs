@@ -26,16 +26,7 @@ fn validators() -> &'static Validators {
     V.get_or_init(|| {
         let schema: Value = serde_json::from_str(SPEC_SCHEMA).expect("spec schema is valid JSON");
         let mut by_kind = HashMap::new();
-        for kind in [
-            "manifest",
-            "contract",
-            "system",
-            "ownership",
-            "policy",
-            "flow",
-            "mapping",
-            "test",
-        ] {
+        for kind in std::iter::once("manifest").chain(crate::spec::KINDS) {
             let wrapper = json!({
                 "$schema": schema["$schema"],
                 "$id": schema["$id"],
