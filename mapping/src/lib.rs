@@ -1,0 +1,11 @@
+//! weft's mapping language: the grammar (pest), a syntax tree free of pest
+//! types, and a parser that reports every item's error with its span.
+//! The type checker lives in the compiler (it needs contracts); the
+//! evaluator will live here so the runtime can use it without the compiler.
+
+pub mod ast;
+mod parse;
+mod split;
+
+pub use parse::{parse_body, parse_expr, visit_children, SyntaxError, MAX_BODY_BYTES};
+pub use split::MAX_DEPTH;
