@@ -178,13 +178,16 @@ pub fn visit_children(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     }
 }
 
+/// The children of a pair, punctuation left out.
+type KidsIter<'i> = std::iter::Filter<Pairs<'i, Rule>, fn(&Pair<'i, Rule>) -> bool>;
+
 /// Children of a pair without punctuation.
 trait Kids<'i> {
-    fn kids(self) -> std::iter::Filter<Pairs<'i, Rule>, fn(&Pair<'i, Rule>) -> bool>;
+    fn kids(self) -> KidsIter<'i>;
 }
 
 impl<'i> Kids<'i> for Pair<'i, Rule> {
-    fn kids(self) -> std::iter::Filter<Pairs<'i, Rule>, fn(&Pair<'i, Rule>) -> bool> {
+    fn kids(self) -> KidsIter<'i> {
         fn keep(p: &Pair<'_, Rule>) -> bool {
             !matches!(
                 p.as_rule(),

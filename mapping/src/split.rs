@@ -79,10 +79,8 @@ pub fn split_items(body: &str) -> Result<Vec<std::ops::Range<usize>>, SplitError
                     return Err(SplitError::TooDeep { at: i });
                 }
             }
-            b')' | b']' | b'}' => {
-                if stack.pop().is_some() {
-                    depth = depth.saturating_sub(1);
-                }
+            b')' | b']' | b'}' if stack.pop().is_some() => {
+                depth = depth.saturating_sub(1);
             }
             _ => {}
         }

@@ -70,9 +70,9 @@ pub static MAPPING_SYNTAX: Rule = Rule {
     category: Category::Syntax,
     default_severity: Error,
     configurable: false,
-    summary: "A `.weft` file does not have the form `mapping NAME: Source@N -> Target@N { ... }`.",
-    why: "The mapping's name and contracts are how flows and reviewers find it.",
-    fix: "Write each mapping as `mapping NAME: Source@MAJOR -> Target@MAJOR { ... }` with balanced braces.",
+    summary: "A mapping is not valid mapping-language syntax: its `.weft` header (`mapping NAME: Source@N -> Target@N { ... }`) or a line of its body.",
+    why: "A mapping that does not parse cannot be checked against its contracts or run; every broken line is reported at once.",
+    fix: "Write each mapping as `mapping NAME: Source@MAJOR -> Target@MAJOR { ... }` and each body line as `target_field = expression` or `let name = expression`; the message says what was expected where.",
     example: "mapping to_order shopify.Order@1 -> Order@1 {\n",
 };
 

@@ -1,0 +1,105 @@
+//! Parses every mapping body with the mapping language and reports syntax
+//! errors at their exact place, in `.weft` files and in YAML block scalars.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+use crate::source::{Loc, SourceMap};
+use crate::spec::Specs;
+
+/// Maps byte offsets in a body's text to byte offsets in its file.
+pub struct BodyMap {
+    /// `(offset in the body, offset in the file)` at the start of each body line.
+    lines: Vec<(usize, usize)>,
+    file_len: usize,
+}
+
+impl BodyMap {
+    /// `loc` is where the body's scalar (or `.weft` body) stands in `file`; `value` is its text.
+    pub fn new(file: &str, loc: Loc, value: &str) -> BodyMap {
+        let raw = file.get(loc.range()).unwrap_or_default();
+        let start = loc.start as usize;
+        let identity = |at: usize| BodyMap {
+            lines: vec![(0, at)],
+            file_len: file.len(),
+        };
+        if raw == value {
+            return identity(start);
+        }
+        match raw.chars().next() {
+            Some('"' | '\'') => identity(start + 1),
+            _ => {
+                // A block scalar (`body: |`): its span starts at the first content
+                // character, and every line lost the indentation of that column.
+                let line_start = file[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+                let indent = start - line_start;
+                let mut file_pos = line_start;
+                let mut lines = Vec::new();
+                let mut body_pos = 0;
+                for line in value.split_inclusive('\n') {
+                    let file_line = &file[file_pos.min(file.len())..];
+                    let file_line_len = file_line.find('\n').unwrap_or(file_line.len());
+                    lines.push((body_pos, file_pos + indent.min(file_line_len)));
+                    body_pos += line.len();
+                    file_pos += file_line_len + 1;
+                }
+                BodyMap {
+                    lines,
+                    file_len: file.len(),
+                }
+            }
+        }
+    }
+
+    /// The file offset of a body offset.
+    pub fn file_offset(&self, body_offset: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|(b, _)| *b <= body_offset)
+            .saturating_sub(1);
+        let (b, f) = self.lines.get(i).copied().unwrap_or((0, 0));
+        (f + body_offset - b).min(self.file_len)
+    }
+
+    pub fn loc(&self, file: crate::source::FileId, span: weft_mapping::ast::Span) -> Loc {
+        Loc::new(
+            file,
+            self.file_offset(span.start as usize),
+            self.file_offset(span.end as usize),
+        )
+    }
+}
+
+pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    for m in &specs.mappings {
+        let Some(body) = &m.body else { continue };
+        let Err(errors) = weft_mapping::parse_body(&body.value) else {
+            continue;
+        };
+        let file = body.loc.file;
+        let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
+        for e in errors {
+            diags.push(
+                Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in mapping `{}`: {}", m.meta.name.value, e.message))
+                    .label("here")
+                    .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn block_scalar_offsets_follow_indentation() {
+        let file = "kind: mapping\nbody: |\n  id = 1\n  total = x +\n";
+        // saphyr's span of a block scalar starts at its first content character.
+        let start = file.find("id").unwrap();
+        let value = "id = 1\ntotal = x +\n";
+        let map = BodyMap::new(file, Loc::new(FileId(0), start, file.len()), value);
+        let at = value.find("x +").unwrap();
+        assert_eq!(&file[map.file_offset(at)..map.file_offset(at) + 3], "x +");
+    }
+}
