@@ -5,7 +5,7 @@ mod extends;
 mod flows;
 pub mod index;
 mod lints;
-pub mod mapping_syntax;
+pub mod mappings;
 mod ownership;
 pub mod paths;
 mod references;
@@ -105,7 +105,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     let usage = references::resolve(&c.specs, &idx, &c.sources, &mut diags);
     systems::check(&c.specs, &mut diags);
     flows::check(&c.specs, &idx, &sunset, &mut diags);
-    mapping_syntax::check(&c.specs, &c.sources, &mut diags);
+    mappings::check(&c.specs, &idx, &c.sources, &mut diags);
     ownership::check(&c.specs, &idx, &mut diags);
     settings::check(&c.specs, c.manifest.as_ref(), &mut diags);
     secrets::check(&c.specs, &c.sources, &mut diags);

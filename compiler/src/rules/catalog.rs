@@ -376,6 +376,127 @@ pub static UNUSED_SUPPRESSION: Rule = Rule {
     example: "owner: team  # weft:allow contract-missing-owner -- legacy\n",
 };
 
+pub static MAPPING_UNKNOWN_FIELD: Rule = Rule {
+    id: "mapping-unknown-field",
+    code: "WF501",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A mapping reads a source field, or assigns a target field, that the contract does not have (or uses an undefined name).",
+    why: "A misspelt or renamed field reads null or writes nothing, silently: the classic integration incident.",
+    fix: "Use the field the contract defines (a close match is suggested), or update the contract.",
+    example: "mapping a: Shop@1 -> Order@1 {\n  id = source.order_idd\n}\n",
+};
+
+pub static MAPPING_TYPE_MISMATCH: Rule = Rule {
+    id: "mapping-type-mismatch",
+    code: "WF502",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A value's type does not fit where it goes (a target field, a function argument).",
+    why: "The payload would be rejected by the target's contract, or the mapping would fail, on every message.",
+    fix: "Convert explicitly (`parse_datetime(x)?`, `decimal(x)?`, `string(x)`), or map values with `match`.",
+    example: "placed_at = source.created_at   # a string into a datetime\n",
+};
+
+pub static MAPPING_NULLABLE_TO_REQUIRED: Rule = Rule {
+    id: "mapping-nullable-to-required",
+    code: "WF503",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A value that may be null (an optional or nullable source field) is assigned to a required target field without a default.",
+    why: "The first message without that field would produce an invalid payload.",
+    fix: "Give a default (`?? value`) or fail explicitly (`?? fail(\"reason\")`).",
+    example: "customer_id = source.customer.id   # customer is optional\n",
+};
+
+pub static MAPPING_UNHANDLED_FAILURE: Rule = Rule {
+    id: "mapping-unhandled-failure",
+    code: "WF504",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A function that can fail (parsing a date or a decimal, say) is called without `?`.",
+    why:
+        "A failure must go to the dead-letter queue with a reason, never vanish or crash the flow.",
+    fix: "Add `?` after the call: `decimal(source.total)?`.",
+    example: "total = decimal(source.total_price)\n",
+};
+
+pub static MAPPING_MISSING_FIELD: Rule = Rule {
+    id: "mapping-missing-field",
+    code: "WF505",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A required target field is never assigned (or an object literal lacks a required field).",
+    why: "Every message would produce a payload the target contract rejects.",
+    fix: "Assign the field: `field = expression`.",
+    example: "mapping a: Shop@1 -> Order@1 {\n  id = source.id\n  # customer_id is required but not assigned\n}\n",
+};
+
+pub static MAPPING_ENUM_VALUE: Rule = Rule {
+    id: "mapping-enum-value",
+    code: "WF506",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A value the target enum does not allow is assigned (or a match arm tests a value the enum never has).",
+    why: "The target system would reject the message, or the arm is dead code hiding a typo.",
+    fix: "Use one of the enum's values (listed in the hint), or map with `match`.",
+    example: "status = \"complete\"   # allowed: pending, confirmed, held\n",
+};
+
+pub static MAPPING_MATCH_NOT_EXHAUSTIVE: Rule = Rule {
+    id: "mapping-match-not-exhaustive",
+    code: "WF507",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A `match` over an enum does not cover every value and has no `_` arm.",
+    why: "A value added to the enum later (or one forgotten now) would fail at run time.",
+    fix: "Add arms for the missing values (listed), or a `_ => ...` arm.",
+    example: "status = match source.state { \"paid\" => \"confirmed\" }\n",
+};
+
+pub static MAPPING_DECIMAL_FLOAT: Rule = Rule {
+    id: "mapping-decimal-float",
+    code: "WF508",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "Exact decimals (money, quantities) and binary floats are mixed.",
+    why: "Money that passes through a float picks up rounding errors (0.1 + 0.2 ≠ 0.3) that reconciliations then chase.",
+    fix: "Keep money decimal: parse with `decimal(x)?`; convert to float only explicitly with `float(x)`.",
+    example: "total = source.amount_float   # the target is decimal\n",
+};
+
+pub static MAPPING_UNKNOWN_FUNCTION: Rule = Rule {
+    id: "mapping-unknown-function",
+    code: "WF509",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A mapping calls a function that does not exist.",
+    why: "The mapping cannot run.",
+    fix: "Use a function of the mapping language (a close match is suggested).",
+    example: "total = decimel(source.total)?\n",
+};
+
+pub static MAPPING_UNREACHABLE_FALLBACK: Rule = Rule {
+    id: "mapping-unreachable-fallback",
+    code: "WF510",
+    category: Category::Mapping,
+    default_severity: Warning,
+    configurable: true,
+    summary: "A `??` fallback can never fire because the value on its left is never null.",
+    why: "Usually harmless (a defensive default after the contract was tightened), but it can hide a misunderstanding of the data.",
+    fix: "Remove the `?? ...`, or keep it and suppress the warning if the contract may loosen again.",
+    example: "id = source.id ?? \"unknown\"   # id is required\n",
+};
+
 /// Every rule, in documentation order.
 pub static ALL: &[&Rule] = &[
     &UNREADABLE_FILE,
@@ -409,4 +530,14 @@ pub static ALL: &[&Rule] = &[
     &UNUSED_POLICY,
     &INVALID_SUPPRESSION,
     &UNUSED_SUPPRESSION,
+    &MAPPING_UNKNOWN_FIELD,
+    &MAPPING_TYPE_MISMATCH,
+    &MAPPING_NULLABLE_TO_REQUIRED,
+    &MAPPING_UNHANDLED_FAILURE,
+    &MAPPING_MISSING_FIELD,
+    &MAPPING_ENUM_VALUE,
+    &MAPPING_MATCH_NOT_EXHAUSTIVE,
+    &MAPPING_DECIMAL_FLOAT,
+    &MAPPING_UNKNOWN_FUNCTION,
+    &MAPPING_UNREACHABLE_FALLBACK,
 ];

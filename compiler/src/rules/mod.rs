@@ -25,6 +25,8 @@ pub enum Category {
     Ownership,
     /// Configurable lint rules.
     Lint,
+    /// Mapping bodies type-checked against their contracts.
+    Mapping,
 }
 
 impl Category {
@@ -35,6 +37,7 @@ impl Category {
             Category::Resolution => "References",
             Category::Ownership => "System of record",
             Category::Lint => "Lint",
+            Category::Mapping => "Mappings",
         }
     }
 }

@@ -1,10 +1,13 @@
-//! Parses every mapping body with the mapping language and reports syntax
-//! errors at their exact place, in `.weft` files and in YAML block scalars.
+//! Parses every mapping body with the mapping language, reports syntax errors
+//! at their exact place (in `.weft` files and in YAML block scalars), and type
+//! checks the bodies that parse against their source and target contracts.
 
+use super::index::Index;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::source::{Loc, SourceMap};
 use crate::spec::Specs;
+use crate::typeck;
 
 /// Maps byte offsets in a body's text to byte offsets in its file.
 pub struct BodyMap {
@@ -69,19 +72,45 @@ impl BodyMap {
     }
 }
 
-pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     for m in &specs.mappings {
         let Some(body) = &m.body else { continue };
-        let Err(errors) = weft_mapping::parse_body(&body.value) else {
-            continue;
-        };
         let file = body.loc.file;
         let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
-        for e in errors {
+        let ast = match weft_mapping::parse_body(&body.value) {
+            Ok(ast) => ast,
+            Err(errors) => {
+                for e in errors {
+                    diags.push(
+                        Diagnostic::new(
+                            &rules::MAPPING_SYNTAX,
+                            map.loc(file, e.span),
+                            format!("in mapping `{}`: {}", m.meta.name.value, e.message),
+                        )
+                        .label("here")
+                        .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
+                    );
+                }
+                continue;
+            }
+        };
+        let contract = |slot: &Option<crate::spec::RefSlot>| {
+            let i = idx.contract(slot.as_ref()?.get()?)?;
+            Some(typeck::object_ty(specs, idx, &specs.contracts[i].shape, 0))
+        };
+        // Without both contracts resolved there is nothing to check against (already reported).
+        let (Some(source), Some(target)) = (contract(&m.source), contract(&m.target)) else {
+            continue;
+        };
+        for e in typeck::check_body(&ast, &source, &target) {
             diags.push(
-                Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in mapping `{}`: {}", m.meta.name.value, e.message))
-                    .label("here")
-                    .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
+                Diagnostic::new(
+                    e.rule,
+                    map.loc(file, e.span),
+                    format!("in mapping `{}`: {}", m.meta.name.value, e.message),
+                )
+                .label(e.label)
+                .maybe_hint(e.hint),
             );
         }
     }

@@ -1,0 +1,145 @@
+//! Signatures of the mapping language's functions, for type checking.
+//!
+//! This is the first set (what the example workspaces use, plus the obvious
+//! neighbours); the standard library proper, one function per file with
+//! documentation and runnable examples, is part of the mapping-language work.
+
+use super::types::Ty;
+
+/// What a call produces.
+pub struct Signature {
+    pub result: Ty,
+    /// Whether the call can fail at run time (must be handled with `?`).
+    pub fallible: bool,
+}
+
+/// A problem with a call's arguments: which argument (0-based) and what was expected.
+pub struct ArgError {
+    pub arg: usize,
+    pub expected: &'static str,
+}
+
+/// Every known function name.
+pub const NAMES: &[&str] = &[
+    "fail",
+    "decimal",
+    "integer",
+    "float",
+    "string",
+    "parse_datetime",
+    "parse_date",
+    "split",
+    "join",
+    "lower",
+    "upper",
+    "trim",
+    "map",
+    "filter",
+    "count",
+    "sum",
+    "first",
+    "last",
+    "round",
+];
+
+/// The result of calling `name` with arguments of these types (lambdas are
+/// typed by the caller: `lambda_result` is the type of the lambda's body).
+pub fn call(
+    name: &str,
+    args: &[Ty],
+    lambda_result: Option<&Ty>,
+) -> Option<Result<Signature, ArgError>> {
+    let arg = |i: usize| args.get(i).map(Ty::non_null).cloned().unwrap_or(Ty::Any);
+    let ok = |result: Ty, fallible: bool| Some(Ok(Signature { result, fallible }));
+    let bad = |i: usize, expected: &'static str| Some(Err(ArgError { arg: i, expected }));
+    let is = |t: &Ty, f: fn(&Ty) -> bool| matches!(t, Ty::Any) || f(t);
+    let string_like = |t: &Ty| matches!(t, Ty::Str | Ty::Enum(_));
+    match name {
+        "fail" => ok(Ty::Never, false),
+        "decimal" => match arg(0) {
+            Ty::Int | Ty::Decimal => ok(Ty::Decimal, false),
+            Ty::Float => ok(Ty::Decimal, true),
+            t if is(&t, string_like) => ok(Ty::Decimal, true),
+            _ => bad(0, "a string or a number"),
+        },
+        "integer" => match arg(0) {
+            Ty::Int => ok(Ty::Int, false),
+            Ty::Decimal | Ty::Float => ok(Ty::Int, true),
+            t if is(&t, string_like) => ok(Ty::Int, true),
+            _ => bad(0, "a string or a number"),
+        },
+        "float" => match arg(0) {
+            t if t.is_numeric() => ok(Ty::Float, false),
+            t if is(&t, string_like) => ok(Ty::Float, true),
+            _ => bad(0, "a string or a number"),
+        },
+        "string" => ok(Ty::Str, false),
+        "parse_datetime" | "parse_date" => {
+            if !is(&arg(0), string_like) {
+                return bad(0, "a string");
+            }
+            ok(
+                if name == "parse_date" {
+                    Ty::Date
+                } else {
+                    Ty::DateTime
+                },
+                true,
+            )
+        }
+        "split" => {
+            if !is(&arg(0), string_like) {
+                return bad(0, "a string");
+            }
+            ok(Ty::Array(Box::new(Ty::Str)), false)
+        }
+        "join" => match arg(0) {
+            Ty::Array(_) | Ty::Any => ok(Ty::Str, false),
+            _ => bad(0, "a list of strings"),
+        },
+        "lower" | "upper" | "trim" => {
+            if !is(&arg(0), string_like) {
+                return bad(0, "a string");
+            }
+            ok(Ty::Str, false)
+        }
+        "map" => match arg(0) {
+            Ty::Array(_) | Ty::Any => ok(
+                Ty::Array(Box::new(lambda_result.cloned().unwrap_or(Ty::Any))),
+                false,
+            ),
+            _ => bad(0, "a list"),
+        },
+        "filter" => match arg(0) {
+            t @ (Ty::Array(_) | Ty::Any) => ok(t, false),
+            _ => bad(0, "a list"),
+        },
+        "count" => match arg(0) {
+            Ty::Array(_) | Ty::Any => ok(Ty::Int, false),
+            _ => bad(0, "a list"),
+        },
+        "sum" => match arg(0) {
+            Ty::Array(item) if item.non_null().is_numeric() => ok(item.non_null().clone(), false),
+            Ty::Any => ok(Ty::Any, false),
+            _ => bad(0, "a list of numbers"),
+        },
+        "first" | "last" => match arg(0) {
+            Ty::Array(item) => ok(item.as_ref().clone().nullable(), false),
+            Ty::Any => ok(Ty::Any, false),
+            _ => bad(0, "a list"),
+        },
+        "round" => match arg(0) {
+            Ty::Decimal | Ty::Int | Ty::Any => ok(Ty::Decimal, false),
+            _ => bad(0, "a decimal"),
+        },
+        _ => None,
+    }
+}
+
+/// The element type a lambda passed to `name` receives, given the first argument's type.
+pub fn lambda_param(name: &str, first: &Ty) -> Ty {
+    match (name, first.non_null()) {
+        ("map" | "filter", Ty::Array(item)) => item.as_ref().clone(),
+        _ => Ty::Any,
+    }
+}

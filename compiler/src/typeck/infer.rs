@@ -1,0 +1,610 @@
+//! Type checks a mapping body against its source and target contracts,
+//! without running it.
+
+use super::functions;
+use super::types::{FieldTy, Ty};
+use crate::diagnostic::did_you_mean;
+use crate::rules::{self, Rule};
+use weft_mapping::ast::*;
+
+/// A type error in a body (span in body offsets).
+pub struct TypeError {
+    pub rule: &'static Rule,
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub hint: Option<String>,
+}
+
+/// Checks `body`, reading `source`, writing `target` (both object types).
+pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
+    let mut cx = Cx {
+        errors: Vec::new(),
+        scopes: vec![vec![("source".to_string(), source.clone())]],
+    };
+    let target_fields: &[FieldTy] = match target {
+        Ty::Object(f) => f,
+        _ => &[],
+    };
+    let mut assigned: Vec<&str> = Vec::new();
+    for item in &body.items {
+        match item {
+            Item::Let { name, value, .. } => {
+                let t = cx.expr(value, false);
+                cx.scopes[0].push((name.clone(), t));
+            }
+            Item::Assign {
+                target: path,
+                target_span,
+                value,
+            } => {
+                let t = cx.expr(value, false);
+                if target_fields.is_empty() {
+                    continue;
+                }
+                assigned.push(path[0].as_str());
+                match resolve_target(target_fields, path) {
+                    Ok(field) => cx.assign(&t, field, value.span, &path.join(".")),
+                    Err((segment, names)) => cx.error(
+                        &rules::MAPPING_UNKNOWN_FIELD,
+                        *target_span,
+                        format!(
+                            "`{}` is not a field of the target contract",
+                            path[..=segment].join(".")
+                        ),
+                        "not in the target",
+                        did_you_mean(&path[segment], names.iter().map(String::as_str))
+                            .or_else(|| Some(format!("target fields: {}", names.join(", ")))),
+                    ),
+                }
+            }
+        }
+    }
+    for f in target_fields
+        .iter()
+        .filter(|f| f.required && !assigned.contains(&f.name.as_str()))
+    {
+        let end = body.items.last().map(item_end).unwrap_or_default();
+        cx.error(
+            &rules::MAPPING_MISSING_FIELD,
+            Span { start: end, end },
+            format!(
+                "required target field `{}` ({}) is never assigned",
+                f.name,
+                f.ty.name()
+            ),
+            "missing assignment",
+            Some(format!("add `{} = ...`", f.name)),
+        );
+    }
+    cx.errors
+}
+
+fn item_end(item: &Item) -> u32 {
+    match item {
+        Item::Let { value, .. } | Item::Assign { value, .. } => value.span.end,
+    }
+}
+
+fn resolve_target<'a>(
+    fields: &'a [FieldTy],
+    path: &[String],
+) -> Result<&'a FieldTy, (usize, Vec<String>)> {
+    let mut current = fields;
+    for (i, seg) in path.iter().enumerate() {
+        let Some(f) = current.iter().find(|f| &f.name == seg) else {
+            return Err((i, current.iter().map(|f| f.name.clone()).collect()));
+        };
+        if i + 1 == path.len() {
+            return Ok(f);
+        }
+        match &f.ty {
+            Ty::Object(inner) => current = inner,
+            _ => return Ok(f),
+        }
+    }
+    Err((0, Vec::new()))
+}
+
+struct Cx {
+    errors: Vec<TypeError>,
+    scopes: Vec<Vec<(String, Ty)>>,
+}
+
+impl Cx {
+    fn error(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: String,
+        label: &str,
+        hint: Option<String>,
+    ) {
+        self.errors.push(TypeError {
+            rule,
+            span,
+            message,
+            label: label.to_string(),
+            hint,
+        });
+    }
+
+    fn lookup(&self, name: &str) -> Option<Ty> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.scopes
+            .iter()
+            .flat_map(|s| s.iter().map(|(n, _)| n.clone()))
+            .collect()
+    }
+
+    /// Checks that a value of type `value` may be written to `field`.
+    fn assign(&mut self, value: &Ty, field: &FieldTy, span: Span, path: &str) {
+        if value.is_nullable() && !field.nullable && field.required {
+            self.error(
+                &rules::MAPPING_NULLABLE_TO_REQUIRED,
+                span,
+                format!(
+                    "`{path}` is required, but this value may be null ({})",
+                    value.name()
+                ),
+                "may be null",
+                Some(
+                    "give a default with `?? value`, or fail explicitly with `?? fail(\"reason\")`"
+                        .into(),
+                ),
+            );
+            return;
+        }
+        self.compatible(value.non_null(), &field.ty, span, path);
+    }
+
+    fn compatible(&mut self, value: &Ty, target: &Ty, span: Span, path: &str) {
+        match (value, target) {
+            (Ty::Any | Ty::Never, _) | (_, Ty::Any) => {}
+            (Ty::Null, _) => {}
+            (Ty::Float, Ty::Decimal) | (Ty::Decimal, Ty::Float) => self.error(
+                &rules::MAPPING_DECIMAL_FLOAT,
+                span,
+                format!("`{path}` is a {}, but this value is a {}", target.name(), value.name()),
+                "decimal and float mixed",
+                Some(if matches!(target, Ty::Decimal) {
+                    "money and quantities stay exact: produce a decimal (`decimal(x)?`), never a float".into()
+                } else {
+                    "convert explicitly with `float(x)` if a binary float is really wanted".into()
+                }),
+            ),
+            (Ty::Enum(vs), Ty::Enum(allowed)) => {
+                let outside: Vec<&String> = vs.iter().filter(|v| !allowed.contains(v)).collect();
+                if !outside.is_empty() {
+                    let list: Vec<String> = outside.iter().map(|v| format!("\"{v}\"")).collect();
+                    self.error(
+                        &rules::MAPPING_ENUM_VALUE,
+                        span,
+                        format!("`{path}` does not allow {}", list.join(", ")),
+                        "value not in the target enum",
+                        Some(format!("allowed: {}", allowed.join(", "))),
+                    );
+                }
+            }
+            (Ty::Enum(_), Ty::Str) | (Ty::Int, Ty::Decimal | Ty::Float) => {}
+            (Ty::Str, Ty::Enum(allowed)) => self.error(
+                &rules::MAPPING_TYPE_MISMATCH,
+                span,
+                format!("`{path}` is an enum, but this value is any string"),
+                "may hold other values",
+                Some(format!("map the values with `match` (allowed: {})", allowed.join(", "))),
+            ),
+            (Ty::Array(a), Ty::Array(b)) => {
+                if a.is_nullable() && !b.is_nullable() {
+                    self.error(
+                        &rules::MAPPING_NULLABLE_TO_REQUIRED,
+                        span,
+                        format!("the elements of `{path}` may not be null, but these may"),
+                        "elements may be null",
+                        Some("filter out nulls or give a default in the lambda".into()),
+                    );
+                }
+                self.compatible(a.non_null(), b.non_null(), span, &format!("{path}[]"));
+            }
+            (Ty::Object(given), Ty::Object(wanted)) => {
+                for w in wanted {
+                    match given.iter().find(|g| g.name == w.name) {
+                        Some(g) => self.assign(&g.ty, w, span, &format!("{path}.{}", w.name)),
+                        None if w.required => self.error(
+                            &rules::MAPPING_MISSING_FIELD,
+                            span,
+                            format!("required field `{path}.{}` ({}) is missing from this object", w.name, w.ty.name()),
+                            "missing field",
+                            Some(format!("add `{}: ...`", w.name)),
+                        ),
+                        None => {}
+                    }
+                }
+                for g in given.iter().filter(|g| !wanted.iter().any(|w| w.name == g.name)) {
+                    let names: Vec<&str> = wanted.iter().map(|w| w.name.as_str()).collect();
+                    self.error(
+                        &rules::MAPPING_UNKNOWN_FIELD,
+                        span,
+                        format!("`{path}.{}` is not a field of the target contract", g.name),
+                        "not in the target",
+                        did_you_mean(&g.name, names.iter().copied()).or_else(|| Some(format!("fields: {}", names.join(", ")))),
+                    );
+                }
+            }
+            (a, b) if a == b => {}
+            _ => {
+                let hint = match (value, target) {
+                    (Ty::Str, Ty::DateTime) => Some("parse it: `parse_datetime(x)?`".to_string()),
+                    (Ty::Str, Ty::Date) => Some("parse it: `parse_date(x)?`".to_string()),
+                    (Ty::Str, Ty::Decimal) => Some("parse it: `decimal(x)?`".to_string()),
+                    (Ty::Str, Ty::Int) => Some("parse it: `integer(x)?`".to_string()),
+                    (_, Ty::Str) => Some("convert it: `string(x)`".to_string()),
+                    _ => None,
+                };
+                self.error(
+                    &rules::MAPPING_TYPE_MISMATCH,
+                    span,
+                    format!("`{path}` is a {}, but this value is a {}", target.name(), value.name()),
+                    "wrong type",
+                    hint,
+                );
+            }
+        }
+    }
+
+    /// The type of `e`. `handled` is true when `e` is directly under `?`.
+    fn expr(&mut self, e: &Expr, handled: bool) -> Ty {
+        match &e.kind {
+            ExprKind::Null => Ty::Null,
+            ExprKind::Bool(_) => Ty::Bool,
+            ExprKind::Integer(_) => Ty::Int,
+            ExprKind::Decimal(_) => Ty::Decimal,
+            ExprKind::Float(_) => Ty::Float,
+            ExprKind::Str(parts) => {
+                let mut literal = String::new();
+                let mut only_text = true;
+                for p in parts {
+                    match p {
+                        StrPart::Text(t) => literal.push_str(t),
+                        StrPart::Expr(x) => {
+                            only_text = false;
+                            self.expr(x, false);
+                        }
+                    }
+                }
+                if only_text {
+                    Ty::Enum(vec![literal])
+                } else {
+                    Ty::Str
+                }
+            }
+            ExprKind::Array(items) => {
+                let mut t = Ty::Never;
+                for i in items {
+                    let it = self.expr(i, false);
+                    t = Ty::unify(t, it);
+                }
+                Ty::Array(Box::new(if t == Ty::Never { Ty::Any } else { t }))
+            }
+            ExprKind::Object(entries) => Ty::Object(
+                entries
+                    .iter()
+                    .map(|(name, _, v)| {
+                        let t = self.expr(v, false);
+                        FieldTy {
+                            name: name.clone(),
+                            nullable: t.is_nullable(),
+                            required: true,
+                            ty: t,
+                        }
+                    })
+                    .collect(),
+            ),
+            ExprKind::Var(name) => {
+                match self.lookup(name) {
+                    Some(t) => t,
+                    None => {
+                        let names = self.names();
+                        self.error(
+                        &rules::MAPPING_UNKNOWN_FIELD,
+                        e.span,
+                        format!("unknown name `{name}`"),
+                        "not defined",
+                        did_you_mean(name, names.iter().map(String::as_str))
+                            .or_else(|| Some("read the input through `source.`, or define the name with `let`".into())),
+                    );
+                        Ty::Any
+                    }
+                }
+            }
+            ExprKind::Field(base, name) => {
+                let bt = self.expr(base, false);
+                let nullable = bt.is_nullable();
+                let t = match bt.non_null() {
+                    Ty::Object(fields) => match fields.iter().find(|f| &f.name == name) {
+                        Some(f) => f.read(),
+                        None => {
+                            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                            let field_span = Span {
+                                start: e.span.end - name.len() as u32,
+                                end: e.span.end,
+                            };
+                            self.error(
+                                &rules::MAPPING_UNKNOWN_FIELD,
+                                field_span,
+                                format!("`{name}` is not a field here"),
+                                "unknown field",
+                                did_you_mean(name, names.iter().copied())
+                                    .or_else(|| Some(format!("fields: {}", names.join(", ")))),
+                            );
+                            Ty::Any
+                        }
+                    },
+                    Ty::Any | Ty::Never => Ty::Any,
+                    other => {
+                        self.error(
+                            &rules::MAPPING_TYPE_MISMATCH,
+                            e.span,
+                            format!("a {} has no field `{name}`", other.name()),
+                            "not an object",
+                            None,
+                        );
+                        Ty::Any
+                    }
+                };
+                if nullable {
+                    t.nullable()
+                } else {
+                    t
+                }
+            }
+            ExprKind::Index(base, index) => {
+                let bt = self.expr(base, false);
+                self.expr(index, false);
+                match bt.non_null() {
+                    Ty::Array(item) => item.as_ref().clone().nullable(),
+                    _ => Ty::Any,
+                }
+            }
+            ExprKind::Call { name, args } => self.call(e, name, args, handled),
+            ExprKind::Method {
+                receiver,
+                name,
+                args,
+            } => {
+                let mut all = vec![receiver.as_ref().clone()];
+                all.extend(args.iter().cloned());
+                self.call(e, name, &all, handled)
+            }
+            ExprKind::Lambda { body, .. } => {
+                // A lambda outside a collection function: its parameters are unknown.
+                self.expr(body, false);
+                Ty::Any
+            }
+            ExprKind::Unary(op, x) => {
+                let t = self.expr(x, false);
+                match op {
+                    UnaryOp::Not => Ty::Bool,
+                    UnaryOp::Neg => t,
+                }
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.expr(cond, false);
+                let t = self.expr(then, false);
+                match otherwise {
+                    Some(o) => {
+                        let ot = self.expr(o, false);
+                        Ty::unify(t, ot)
+                    }
+                    None => t.nullable(),
+                }
+            }
+            ExprKind::Block { lets, value } => {
+                self.scopes.push(Vec::new());
+                for (n, v) in lets {
+                    let t = self.expr(v, false);
+                    self.scopes.last_mut().expect("scope").push((n.clone(), t));
+                }
+                let t = self.expr(value, false);
+                self.scopes.pop();
+                t
+            }
+            ExprKind::Match { subject, arms } => self.match_expr(e, subject, arms),
+            ExprKind::Try(inner) => {
+                let t = self.expr(inner, true);
+                t
+            }
+        }
+    }
+
+    fn call(&mut self, e: &Expr, name: &str, args: &[Expr], handled: bool) -> Ty {
+        let mut types = Vec::new();
+        let mut lambda_result = None;
+        for (i, a) in args.iter().enumerate() {
+            if let ExprKind::Lambda { params, body } = &a.kind {
+                let param_ty = functions::lambda_param(name, types.first().unwrap_or(&Ty::Any));
+                self.scopes.push(
+                    params
+                        .iter()
+                        .map(|p| (p.clone(), param_ty.clone()))
+                        .collect(),
+                );
+                lambda_result = Some(self.expr(body, false));
+                self.scopes.pop();
+                types.push(Ty::Any);
+            } else {
+                let t = self.expr(a, false);
+                if i == 0 {
+                    types.push(t);
+                } else {
+                    types.push(t);
+                }
+            }
+        }
+        let null_in = types.first().is_some_and(Ty::is_nullable) && name != "fail";
+        match functions::call(name, &types, lambda_result.as_ref()) {
+            None => {
+                self.error(
+                    &rules::MAPPING_UNKNOWN_FUNCTION,
+                    Span {
+                        start: e.span.start,
+                        end: e.span.start + name.len() as u32,
+                    },
+                    format!("unknown function `{name}`"),
+                    "no such function",
+                    did_you_mean(name, functions::NAMES.iter().copied()).or_else(|| {
+                        Some("see docs/mapping-language.md for the functions available".into())
+                    }),
+                );
+                Ty::Any
+            }
+            Some(Err(err)) => {
+                let span = args.get(err.arg).map(|a| a.span).unwrap_or(e.span);
+                let found = types.get(err.arg).map(Ty::name).unwrap_or_default();
+                self.error(
+                    &rules::MAPPING_TYPE_MISMATCH,
+                    span,
+                    format!("`{name}` expects {} here, found {found}", err.expected),
+                    "wrong argument type",
+                    None,
+                );
+                Ty::Any
+            }
+            Some(Ok(sig)) => {
+                if sig.fallible && !handled {
+                    self.error(
+                        &rules::MAPPING_UNHANDLED_FAILURE,
+                        e.span,
+                        format!("`{name}` can fail, and the failure is not handled"),
+                        "can fail",
+                        Some("add `?` to send a failing message to the dead-letter queue with this error".into()),
+                    );
+                }
+                if null_in {
+                    sig.result.nullable()
+                } else {
+                    sig.result
+                }
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, a: &Expr, b: &Expr) -> Ty {
+        let at = self.expr(a, false);
+        let bt = self.expr(b, false);
+        match op {
+            BinaryOp::Coalesce => {
+                if !at.is_nullable() && !matches!(at, Ty::Any) {
+                    self.error(
+                        &rules::MAPPING_UNREACHABLE_FALLBACK,
+                        b.span,
+                        format!(
+                            "this fallback never fires: the left side ({}) is never null",
+                            at.name()
+                        ),
+                        "never used",
+                        Some(
+                            "remove `?? ...`, or keep it deliberately if the contract may loosen"
+                                .into(),
+                        ),
+                    );
+                }
+                Ty::unify(at.non_null().clone(), bt)
+            }
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Eq | BinaryOp::Ne => Ty::Bool,
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                self.numeric_mix(&at, &bt, b.span);
+                Ty::Bool
+            }
+            BinaryOp::Add if matches!(at.non_null(), Ty::Str | Ty::Enum(_)) => Ty::Str,
+            _ => {
+                self.numeric_mix(&at, &bt, b.span);
+                let t = Ty::unify(at.non_null().clone(), bt.non_null().clone());
+                if at.is_nullable() || bt.is_nullable() {
+                    t.nullable()
+                } else {
+                    t
+                }
+            }
+        }
+    }
+
+    fn numeric_mix(&mut self, a: &Ty, b: &Ty, span: Span) {
+        let (a, b) = (a.non_null(), b.non_null());
+        if matches!((a, b), (Ty::Decimal, Ty::Float) | (Ty::Float, Ty::Decimal)) {
+            self.error(
+                &rules::MAPPING_DECIMAL_FLOAT,
+                span,
+                "a decimal and a float are mixed in one operation".into(),
+                "decimal and float mixed",
+                Some("convert explicitly: `decimal(x)?` keeps the result exact".into()),
+            );
+        }
+    }
+
+    fn match_expr(&mut self, e: &Expr, subject: &Expr, arms: &[Arm]) -> Ty {
+        let st = self.expr(subject, false);
+        let mut result = Ty::Never;
+        let mut covered: Vec<String> = Vec::new();
+        let mut wildcard = false;
+        for arm in arms {
+            for p in &arm.patterns {
+                match p {
+                    Pattern::Wildcard(_) => wildcard = true,
+                    Pattern::Literal(lit) => {
+                        if let (ExprKind::Str(parts), Ty::Enum(values)) = (&lit.kind, st.non_null())
+                        {
+                            if let [StrPart::Text(v)] = parts.as_slice() {
+                                if !values.contains(v) {
+                                    self.error(
+                                        &rules::MAPPING_ENUM_VALUE,
+                                        lit.span,
+                                        format!("\"{v}\" is not a value of the matched enum"),
+                                        "never matches",
+                                        Some(format!("values: {}", values.join(", "))),
+                                    );
+                                }
+                                covered.push(v.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let t = self.expr(&arm.value, false);
+            result = Ty::unify(result, t);
+        }
+        if let Ty::Enum(values) = st.non_null() {
+            let missing: Vec<&String> = values.iter().filter(|v| !covered.contains(v)).collect();
+            if !wildcard && !missing.is_empty() {
+                let list: Vec<String> = missing.iter().map(|v| format!("\"{v}\"")).collect();
+                self.error(
+                    &rules::MAPPING_MATCH_NOT_EXHAUSTIVE,
+                    Span {
+                        start: e.span.start,
+                        end: e.span.start + 5,
+                    },
+                    format!("this match does not cover {}", list.join(", ")),
+                    "not exhaustive",
+                    Some("add arms for the missing values, or a `_ => ...` arm".into()),
+                );
+            }
+        }
+        if st.is_nullable() && !wildcard {
+            result = result.nullable();
+        }
+        result
+    }
+}

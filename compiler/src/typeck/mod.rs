@@ -1,0 +1,8 @@
+//! Static type checking of mapping bodies against their contracts.
+
+mod functions;
+mod infer;
+pub mod types;
+
+pub use infer::{check_body, TypeError};
+pub use types::{object_ty, Ty};

@@ -1,0 +1,153 @@
+//! Mapping type checking through lets, lambdas, nested objects and branches.
+
+use weft_compiler::{check_workspace, CheckOptions};
+
+const CONTRACTS: &str = r#"kind: contract
+name: In
+version: 1.0.0
+owner: t
+fields:
+  id: { type: string, required: true }
+  note: string
+  amount: { type: string, required: true }
+  state: { type: enum, values: [paid, open], required: true }
+  items:
+    type: array
+    required: true
+    items:
+      fields:
+        sku: { type: string, required: true }
+        qty: { type: integer, required: true }
+---
+kind: contract
+name: Out
+version: 1.0.0
+owner: t
+fields:
+  id: { type: string, required: true }
+  total: { type: decimal, required: true }
+  label: { type: string, required: true }
+  status: { type: enum, values: [confirmed, pending], required: true }
+  lines:
+    type: array
+    required: true
+    items:
+      fields:
+        sku: { type: string, required: true }
+        quantity: { type: integer, required: true }
+"#;
+
+/// Findings of a workspace holding the contracts above and `mapping` (as `m.weft`).
+fn findings(mapping: &str) -> Vec<(String, usize, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("weft.yaml"),
+        "workspace: t\nlint: { unused-contract: off }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("contracts.yaml"), CONTRACTS).unwrap();
+    std::fs::write(dir.path().join("m.weft"), mapping).unwrap();
+    let report = check_workspace(
+        dir.path(),
+        &CheckOptions {
+            today: "2026-11-23".into(),
+        },
+    )
+    .unwrap();
+    report
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            let f = report.compilation.sources.get(d.loc.file);
+            (
+                d.rule.id.to_string(),
+                f.line_col(d.loc.start as usize).0,
+                d.message.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_correct_mapping_through_lets_lambdas_and_branches_is_clean() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  let amount = decimal(source.amount)?
+  id     = "X-{source.id}"
+  total  = if amount > 100 { amount } else { amount + 1 }
+  label  = source.note ?? "none"
+  status = match source.state { "paid" => "confirmed" "open" => "pending" }
+  lines  = source.items.map(i -> { sku: i.sku, quantity: i.qty })
+}
+"#,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn errors_inside_lambdas_and_objects_point_at_their_line() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id
+  total  = decimal(source.amount)?
+  label  = source.note
+  status = match source.state { "paid" => "confirmed" }
+  lines  = source.items.map(i -> {
+    sku: i.skuu,
+    quantity: i.qty,
+  })
+}
+"#,
+    );
+    let rules: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("mapping-nullable-to-required", 4),
+            ("mapping-match-not-exhaustive", 5),
+            ("mapping-unknown-field", 7),
+        ],
+        "{found:?}"
+    );
+    assert!(found[1].2.contains("\"open\""), "{}", found[1].2);
+    assert!(found[2].2.contains("`skuu`"), "{}", found[2].2);
+}
+
+#[test]
+fn object_literals_are_checked_field_by_field() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id
+  total  = decimal(source.amount)?
+  label  = "x"
+  status = "confirmed"
+  lines  = source.items.map(i -> { sku: i.sku, qty: i.qty })
+}
+"#,
+    );
+    let rules: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
+    // Same position: sorted by rule code.
+    assert_eq!(
+        rules,
+        ["mapping-unknown-field", "mapping-missing-field"],
+        "{found:?}"
+    );
+    assert!(found[0].2.contains("lines[].qty"), "{}", found[0].2);
+    assert!(found[1].2.contains("lines[].quantity"), "{}", found[1].2);
+}
+
+#[test]
+fn a_coalesce_that_can_fire_is_not_flagged_and_one_that_cannot_is() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id ?? "never"
+  total  = decimal(source.amount)?
+  label  = source.note ?? "none"
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    let rules: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(rules, [("mapping-unreachable-fallback", 2)], "{found:?}");
+}
