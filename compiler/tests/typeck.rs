@@ -39,13 +39,17 @@ fields:
 
 /// Findings of a workspace holding the contracts above and `mapping` (as `m.weft`).
 fn findings(mapping: &str) -> Vec<(String, usize, String)> {
+    findings_with(CONTRACTS, mapping)
+}
+
+fn findings_with(contracts: &str, mapping: &str) -> Vec<(String, usize, String)> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("weft.yaml"),
         "workspace: t\nlint: { unused-contract: off }\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("contracts.yaml"), CONTRACTS).unwrap();
+    std::fs::write(dir.path().join("contracts.yaml"), contracts).unwrap();
     std::fs::write(dir.path().join("m.weft"), mapping).unwrap();
     let report = check_workspace(
         dir.path(),
@@ -150,4 +154,72 @@ fn a_coalesce_that_can_fire_is_not_flagged_and_one_that_cannot_is() {
     );
     let rules: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
     assert_eq!(rules, [("mapping-unreachable-fallback", 2)], "{found:?}");
+}
+
+const NESTED: &str = r#"kind: contract
+name: In
+version: 1.0.0
+owner: t
+fields:
+  id: { type: string, required: true }
+  amount: { type: decimal, required: true }
+  weight: { type: number, required: true }
+  state: { type: enum, values: [a, b] }
+  note: string
+---
+kind: contract
+name: Out
+version: 1.0.0
+owner: t
+fields:
+  ref: { type: string, required: true }
+  label: { type: string, required: true }
+  kind: { type: enum, values: [x, y, z], required: true }
+  same: { type: boolean, required: true }
+  ship_to:
+    required: true
+    fields:
+      city: { type: string, required: true }
+      zip: { type: string, required: true }
+"#;
+
+#[test]
+fn regressions_found_while_writing_fixtures() {
+    let found = findings_with(
+        NESTED,
+        r#"mapping m: In@1 -> Out@1 {
+  ref          = source.id
+  ref.extra    = source.id
+  label        = "L-{source.note}"
+  kind         = match source.state { "a" => "x"  "b" => "y"  null => "z" }
+  same         = source.amount == source.weight
+  ship_to.city = source.id.uppercase()
+}
+"#,
+    );
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(
+        got,
+        [
+            // a path through a string field
+            ("mapping-unknown-field", 3),
+            // interpolating a value that may be null may give null
+            ("mapping-nullable-to-required", 4),
+            // `==` mixes decimal and float too
+            ("mapping-decimal-float", 6),
+            // the underline is on the method name
+            ("mapping-unknown-function", 7),
+            // ship_to.zip is required even though ship_to is assigned field by field
+            ("mapping-missing-field", 7),
+        ],
+        "{found:?}"
+    );
+    assert!(
+        found[0]
+            .2
+            .contains("`ref` is a string; it has no field `extra`"),
+        "{}",
+        found[0].2
+    );
+    assert!(found[4].2.contains("ship_to.zip"), "{}", found[4].2);
 }

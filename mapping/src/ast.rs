@@ -116,6 +116,8 @@ pub enum ExprKind {
     Method {
         receiver: Box<Expr>,
         name: String,
+        /// Where the method's name is written.
+        name_span: Span,
         args: Vec<Expr>,
     },
     Lambda {

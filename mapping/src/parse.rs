@@ -304,11 +304,14 @@ fn build_postfixed(pair: Pair<Rule>, base: usize) -> Expr {
             ),
             Rule::method => {
                 let mut m = post.kids();
-                let name = m.next().expect("name").as_str().to_string();
+                let name_pair = m.next().expect("name");
+                let name_span = span_of(&name_pair, base);
+                let name = name_pair.as_str().to_string();
                 let args = build_args(m.next().expect("args"), base);
                 ExprKind::Method {
                     receiver: Box::new(expr),
                     name,
+                    name_span,
                     args,
                 }
             }

@@ -26,7 +26,7 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
         Ty::Object(f) => f,
         _ => &[],
     };
-    let mut assigned: Vec<&str> = Vec::new();
+    let mut assigned: Vec<&[String]> = Vec::new();
     for item in &body.items {
         match item {
             Item::Let { name, value, .. } => {
@@ -42,10 +42,10 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
                 if target_fields.is_empty() {
                     continue;
                 }
-                assigned.push(path[0].as_str());
+                assigned.push(path);
                 match resolve_target(target_fields, path) {
                     Ok(field) => cx.assign(&t, field, value.span, &path.join(".")),
-                    Err((segment, names)) => cx.error(
+                    Err(TargetError::Unknown(segment, names)) => cx.error(
                         &rules::MAPPING_UNKNOWN_FIELD,
                         *target_span,
                         format!(
@@ -56,28 +56,71 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
                         did_you_mean(&path[segment], names.iter().map(String::as_str))
                             .or_else(|| Some(format!("target fields: {}", names.join(", ")))),
                     ),
+                    Err(TargetError::NotAnObject(segment, ty)) => cx.error(
+                        &rules::MAPPING_UNKNOWN_FIELD,
+                        *target_span,
+                        format!(
+                            "`{}` is a {}; it has no field `{}`",
+                            path[..segment].join("."),
+                            ty,
+                            path[segment]
+                        ),
+                        "not an object",
+                        None,
+                    ),
                 }
             }
         }
     }
-    for f in target_fields
-        .iter()
-        .filter(|f| f.required && !assigned.contains(&f.name.as_str()))
-    {
-        let end = body.items.last().map(item_end).unwrap_or_default();
-        cx.error(
-            &rules::MAPPING_MISSING_FIELD,
-            Span { start: end, end },
-            format!(
-                "required target field `{}` ({}) is never assigned",
-                f.name,
-                f.ty.name()
-            ),
-            "missing assignment",
-            Some(format!("add `{} = ...`", f.name)),
-        );
-    }
+    let end = body.items.last().map(item_end).unwrap_or_default();
+    missing_required(
+        &mut cx,
+        target_fields,
+        &assigned,
+        0,
+        "",
+        Span { start: end, end },
+    );
     cx.errors
+}
+
+/// Reports required fields that no assignment covers; an object assigned only
+/// through some of its sub-paths must still get all its required sub-fields.
+fn missing_required(
+    cx: &mut Cx,
+    fields: &[FieldTy],
+    assigned: &[&[String]],
+    depth: usize,
+    prefix: &str,
+    at: Span,
+) {
+    for f in fields {
+        let paths: Vec<&[String]> = assigned
+            .iter()
+            .filter(|p| p.get(depth) == Some(&f.name))
+            .copied()
+            .collect();
+        let whole = paths.iter().any(|p| p.len() == depth + 1);
+        let name = format!("{prefix}{}", f.name);
+        if paths.is_empty() {
+            if f.required {
+                cx.error(
+                    &rules::MAPPING_MISSING_FIELD,
+                    at,
+                    format!(
+                        "required target field `{name}` ({}) is never assigned",
+                        f.ty.name()
+                    ),
+                    "missing assignment",
+                    Some(format!("add `{name} = ...`")),
+                );
+            }
+        } else if !whole {
+            if let Ty::Object(inner) = &f.ty {
+                missing_required(cx, inner, &paths, depth + 1, &format!("{name}."), at);
+            }
+        }
+    }
 }
 
 fn item_end(item: &Item) -> u32 {
@@ -86,24 +129,32 @@ fn item_end(item: &Item) -> u32 {
     }
 }
 
-fn resolve_target<'a>(
-    fields: &'a [FieldTy],
-    path: &[String],
-) -> Result<&'a FieldTy, (usize, Vec<String>)> {
+enum TargetError {
+    /// The segment at this index is not a field; the names that are.
+    Unknown(usize, Vec<String>),
+    /// The path continues (at this index) past a field of this (non-object) type.
+    NotAnObject(usize, String),
+}
+
+fn resolve_target<'a>(fields: &'a [FieldTy], path: &[String]) -> Result<&'a FieldTy, TargetError> {
     let mut current = fields;
     for (i, seg) in path.iter().enumerate() {
         let Some(f) = current.iter().find(|f| &f.name == seg) else {
-            return Err((i, current.iter().map(|f| f.name.clone()).collect()));
+            return Err(TargetError::Unknown(
+                i,
+                current.iter().map(|f| f.name.clone()).collect(),
+            ));
         };
         if i + 1 == path.len() {
             return Ok(f);
         }
         match &f.ty {
             Ty::Object(inner) => current = inner,
-            _ => return Ok(f),
+            Ty::Any => return Ok(f),
+            other => return Err(TargetError::NotAnObject(i + 1, other.name())),
         }
     }
-    Err((0, Vec::new()))
+    Err(TargetError::Unknown(0, Vec::new()))
 }
 
 struct Cx {
@@ -271,19 +322,21 @@ impl Cx {
             ExprKind::Str(parts) => {
                 let mut literal = String::new();
                 let mut only_text = true;
+                let mut nullable = false;
                 for p in parts {
                     match p {
                         StrPart::Text(t) => literal.push_str(t),
                         StrPart::Expr(x) => {
                             only_text = false;
-                            self.expr(x, false);
+                            // Null propagates: interpolating a value that may be null may give null.
+                            nullable |= self.expr(x, false).is_nullable();
                         }
                     }
                 }
-                if only_text {
-                    Ty::Enum(vec![literal])
-                } else {
-                    Ty::Str
+                match (only_text, nullable) {
+                    (true, _) => Ty::Enum(vec![literal]),
+                    (false, false) => Ty::Str,
+                    (false, true) => Ty::Str.nullable(),
                 }
             }
             ExprKind::Array(items) => {
@@ -374,15 +427,22 @@ impl Cx {
                     _ => Ty::Any,
                 }
             }
-            ExprKind::Call { name, args } => self.call(e, name, args, handled),
+            ExprKind::Call { name, args } => {
+                let name_span = Span {
+                    start: e.span.start,
+                    end: e.span.start + name.len() as u32,
+                };
+                self.call(e, name, name_span, args, handled)
+            }
             ExprKind::Method {
                 receiver,
                 name,
+                name_span,
                 args,
             } => {
                 let mut all = vec![receiver.as_ref().clone()];
                 all.extend(args.iter().cloned());
-                self.call(e, name, &all, handled)
+                self.call(e, name, *name_span, &all, handled)
             }
             ExprKind::Lambda { body, .. } => {
                 // A lambda outside a collection function: its parameters are unknown.
@@ -423,17 +483,14 @@ impl Cx {
                 t
             }
             ExprKind::Match { subject, arms } => self.match_expr(e, subject, arms),
-            ExprKind::Try(inner) => {
-                let t = self.expr(inner, true);
-                t
-            }
+            ExprKind::Try(inner) => self.expr(inner, true),
         }
     }
 
-    fn call(&mut self, e: &Expr, name: &str, args: &[Expr], handled: bool) -> Ty {
+    fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr], handled: bool) -> Ty {
         let mut types = Vec::new();
         let mut lambda_result = None;
-        for (i, a) in args.iter().enumerate() {
+        for a in args {
             if let ExprKind::Lambda { params, body } = &a.kind {
                 let param_ty = functions::lambda_param(name, types.first().unwrap_or(&Ty::Any));
                 self.scopes.push(
@@ -447,11 +504,7 @@ impl Cx {
                 types.push(Ty::Any);
             } else {
                 let t = self.expr(a, false);
-                if i == 0 {
-                    types.push(t);
-                } else {
-                    types.push(t);
-                }
+                types.push(t);
             }
         }
         let null_in = types.first().is_some_and(Ty::is_nullable) && name != "fail";
@@ -459,10 +512,7 @@ impl Cx {
             None => {
                 self.error(
                     &rules::MAPPING_UNKNOWN_FUNCTION,
-                    Span {
-                        start: e.span.start,
-                        end: e.span.start + name.len() as u32,
-                    },
+                    name_span,
                     format!("unknown function `{name}`"),
                     "no such function",
                     did_you_mean(name, functions::NAMES.iter().copied()).or_else(|| {
@@ -524,8 +574,13 @@ impl Cx {
                 }
                 Ty::unify(at.non_null().clone(), bt)
             }
-            BinaryOp::And | BinaryOp::Or | BinaryOp::Eq | BinaryOp::Ne => Ty::Bool,
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::And | BinaryOp::Or => Ty::Bool,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 self.numeric_mix(&at, &bt, b.span);
                 Ty::Bool
             }
@@ -560,11 +615,13 @@ impl Cx {
         let mut result = Ty::Never;
         let mut covered: Vec<String> = Vec::new();
         let mut wildcard = false;
+        let mut null_arm = false;
         for arm in arms {
             for p in &arm.patterns {
                 match p {
                     Pattern::Wildcard(_) => wildcard = true,
                     Pattern::Literal(lit) => {
+                        null_arm |= lit.kind == ExprKind::Null;
                         if let (ExprKind::Str(parts), Ty::Enum(values)) = (&lit.kind, st.non_null())
                         {
                             if let [StrPart::Text(v)] = parts.as_slice() {
@@ -602,7 +659,7 @@ impl Cx {
                 );
             }
         }
-        if st.is_nullable() && !wildcard {
+        if st.is_nullable() && !wildcard && !null_arm {
             result = result.nullable();
         }
         result
