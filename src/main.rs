@@ -32,6 +32,17 @@ pub enum Format {
     Junit,
 }
 
+/// Output format of `weft lineage`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LineageFormat {
+    /// One line per target field.
+    Human,
+    /// Versioned JSON with source positions.
+    Json,
+    /// The OpenLineage column-lineage dataset facet.
+    Openlineage,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate every spec of a workspace and enforce the governance rules.
@@ -60,6 +71,16 @@ enum Command {
         /// Print every rule (the content of docs/rules.md).
         #[arg(long, conflicts_with = "rule")]
         all: bool,
+    },
+    /// Show which source fields each target field of a mapping reads.
+    Lineage {
+        /// The mapping's name.
+        mapping: String,
+        /// The workspace folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: LineageFormat,
     },
     /// Print a contract as JSON Schema.
     Schema {
@@ -95,6 +116,11 @@ fn main() {
         Command::Init { dir, name } => commands::init::run(&dir, name),
         Command::Explain { rule, all } => commands::explain::run(rule, all),
         Command::Schema { contract, dir } => commands::schema::run(&dir, &contract),
+        Command::Lineage {
+            mapping,
+            dir,
+            format,
+        } => commands::lineage::run(&dir, &mapping, format),
     };
     std::process::exit(code);
 }

@@ -225,3 +225,58 @@ fn the_language_md_examples_are_accepted_as_written() {
         run.stdout
     );
 }
+
+#[test]
+fn lineage_in_every_format() {
+    let run = weft(&[
+        "lineage",
+        "shopify_order_to_order",
+        "--dir",
+        "specs/northwind",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+    let run = weft(&[
+        "lineage",
+        "shopify_order_to_order",
+        "--dir",
+        "specs/northwind",
+        "--format",
+        "json",
+    ]);
+    let l: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(l["format_version"], 1);
+    let customer = l["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"] == "customer_id")
+        .unwrap();
+    assert_eq!(customer["sources"][0]["path"], "customer.id");
+    assert_eq!(customer["file"], "mappings/orders.weft");
+    let run = weft(&[
+        "lineage",
+        "shopify_order_to_order",
+        "--dir",
+        "specs/northwind",
+        "--format",
+        "openlineage",
+    ]);
+    let facet: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let inputs = &facet["columnLineage"]["fields"]["customer_id"]["inputFields"];
+    assert_eq!(inputs[0]["name"], "shopify.Order@1");
+    assert_eq!(inputs[0]["field"], "customer.id");
+    let run = weft(&[
+        "lineage",
+        "shopify_ordr_to_order",
+        "--dir",
+        "specs/northwind",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("did you mean `shopify_order_to_order`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -223,3 +223,74 @@ fn regressions_found_while_writing_fixtures() {
     );
     assert!(found[4].2.contains("ship_to.zip"), "{}", found[4].2);
 }
+
+#[test]
+fn lineage_follows_lets_lambdas_and_indexing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("weft.yaml"),
+        "workspace: t\nlint: { unused-contract: off }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("contracts.yaml"), CONTRACTS).unwrap();
+    std::fs::write(
+        dir.path().join("m.weft"),
+        r#"mapping m: In@1 -> Out@1 {
+  let amount = decimal(source.amount)?
+  id     = "X-{source.id}"
+  total  = amount + 1
+  label  = source.note ?? source.items[0].sku ?? "none"
+  status = "pending"
+  lines  = source.items.map(i -> { sku: i.sku, quantity: i.qty })
+}
+"#,
+    )
+    .unwrap();
+    let report = check_workspace(
+        dir.path(),
+        &CheckOptions {
+            today: "2026-11-23".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        report.diagnostics().is_empty(),
+        "{:?}",
+        report
+            .diagnostics()
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let l = weft_compiler::render::lineage::of(&report, "m").unwrap_or_else(|_| panic!("lineage"));
+    let got: Vec<(String, Vec<String>)> = l
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.target.clone(),
+                f.sources.iter().map(|s| s.path.clone()).collect(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Vec<String>)> = [
+        ("id", vec!["id"]),
+        ("total", vec!["amount"]),
+        ("label", vec!["items[].sku", "note"]),
+        ("status", vec![]),
+        ("lines", vec!["items", "items[].qty", "items[].sku"]),
+    ]
+    .into_iter()
+    .map(|(t, s)| (t.to_string(), s.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(got, want);
+    // Positions point at the first read, in the mapping file.
+    let total = &l.fields[1];
+    assert_eq!(
+        (
+            total.sources[0].position.file.as_str(),
+            total.sources[0].position.line
+        ),
+        ("m.weft", 2)
+    );
+}

@@ -3,4 +3,5 @@
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod lineage;
 pub mod schema;

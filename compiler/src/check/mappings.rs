@@ -6,6 +6,7 @@ use super::index::Index;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::source::{Loc, SourceMap};
+use crate::spec::mapping::Mapping;
 use crate::spec::Specs;
 use crate::typeck;
 
@@ -72,46 +73,74 @@ impl BodyMap {
     }
 }
 
+/// A mapping's body, parsed and type-checked, with the map from body offsets to its file.
+pub struct CheckedMapping {
+    pub map: BodyMap,
+    pub file: crate::source::FileId,
+    pub result: Result<typeck::Checked, Vec<weft_mapping::SyntaxError>>,
+}
+
+/// Parses and type-checks one mapping; `None` without a body or with an
+/// unresolved source or target contract (those are reported elsewhere).
+pub fn check_mapping(
+    specs: &Specs,
+    idx: &Index,
+    sources: &SourceMap,
+    m: &Mapping,
+) -> Option<CheckedMapping> {
+    let body = m.body.as_ref()?;
+    let file = body.loc.file;
+    let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
+    let result = match weft_mapping::parse_body(&body.value) {
+        Err(errors) => Err(errors),
+        Ok(ast) => {
+            let contract = |slot: &Option<crate::spec::RefSlot>| {
+                let i = idx.contract(slot.as_ref()?.get()?)?;
+                Some(typeck::object_ty(specs, idx, &specs.contracts[i].shape, 0))
+            };
+            let (source, target) = (contract(&m.source), contract(&m.target));
+            match (source, target) {
+                (Some(source), Some(target)) => Ok(typeck::check_body(&ast, &source, &target)),
+                // Unresolved contracts are reported by the resolver; the syntax was fine.
+                _ => Ok(typeck::Checked {
+                    errors: Vec::new(),
+                    lineage: Vec::new(),
+                }),
+            }
+        }
+    };
+    Some(CheckedMapping { map, file, result })
+}
+
 pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     for m in &specs.mappings {
-        let Some(body) = &m.body else { continue };
-        let file = body.loc.file;
-        let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
-        let ast = match weft_mapping::parse_body(&body.value) {
-            Ok(ast) => ast,
+        let Some(checked) = check_mapping(specs, idx, sources, m) else {
+            continue;
+        };
+        let (map, file) = (&checked.map, checked.file);
+        match checked.result {
             Err(errors) => {
                 for e in errors {
                     diags.push(
+                        Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in mapping `{}`: {}", m.meta.name.value, e.message))
+                            .label("here")
+                            .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
+                    );
+                }
+            }
+            Ok(result) => {
+                for e in result.errors {
+                    diags.push(
                         Diagnostic::new(
-                            &rules::MAPPING_SYNTAX,
+                            e.rule,
                             map.loc(file, e.span),
                             format!("in mapping `{}`: {}", m.meta.name.value, e.message),
                         )
-                        .label("here")
-                        .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
+                        .label(e.label)
+                        .maybe_hint(e.hint),
                     );
                 }
-                continue;
             }
-        };
-        let contract = |slot: &Option<crate::spec::RefSlot>| {
-            let i = idx.contract(slot.as_ref()?.get()?)?;
-            Some(typeck::object_ty(specs, idx, &specs.contracts[i].shape, 0))
-        };
-        // Without both contracts resolved there is nothing to check against (already reported).
-        let (Some(source), Some(target)) = (contract(&m.source), contract(&m.target)) else {
-            continue;
-        };
-        for e in typeck::check_body(&ast, &source, &target) {
-            diags.push(
-                Diagnostic::new(
-                    e.rule,
-                    map.loc(file, e.span),
-                    format!("in mapping `{}`: {}", m.meta.name.value, e.message),
-                )
-                .label(e.label)
-                .maybe_hint(e.hint),
-            );
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod lineage;
 pub mod sarif;
 
 use crate::diagnostic::Diagnostic;

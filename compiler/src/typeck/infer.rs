@@ -16,12 +16,53 @@ pub struct TypeError {
     pub hint: Option<String>,
 }
 
+/// The source fields one target field is computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldLineage {
+    /// The target field path (`customer_id`, `lines`).
+    pub target: String,
+    pub target_span: Span,
+    /// Source field paths read (`customer.id`, `line_items[].price`), sorted, each with
+    /// the first place it is read.
+    pub sources: Vec<(String, Span)>,
+}
+
+/// The outcome of checking a body: type errors and lineage.
+pub struct Checked {
+    pub errors: Vec<TypeError>,
+    pub lineage: Vec<FieldLineage>,
+}
+
+/// Where a name's value comes from, for lineage.
+#[derive(Clone, Debug)]
+enum Origin {
+    /// A path of the source (`""` is `source` itself; lambda parameters over a
+    /// source list are `items[]`).
+    Path(String),
+    /// A `let`: the source paths its value reads.
+    Reads(Vec<(String, Span)>),
+    None,
+}
+
+struct Binding {
+    name: String,
+    ty: Ty,
+    origin: Origin,
+}
+
 /// Checks `body`, reading `source`, writing `target` (both object types).
-pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
+pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Checked {
     let mut cx = Cx {
         errors: Vec::new(),
-        scopes: vec![vec![("source".to_string(), source.clone())]],
+        scopes: vec![vec![Binding {
+            name: "source".to_string(),
+            ty: source.clone(),
+            origin: Origin::Path(String::new()),
+        }]],
+        reads: Vec::new(),
+        chain: 0,
     };
+    let mut lineage = Vec::new();
     let target_fields: &[FieldTy] = match target {
         Ty::Object(f) => f,
         _ => &[],
@@ -30,15 +71,34 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
     for item in &body.items {
         match item {
             Item::Let { name, value, .. } => {
+                cx.reads.clear();
                 let t = cx.expr(value, false);
-                cx.scopes[0].push((name.clone(), t));
+                let origin = Origin::Reads(std::mem::take(&mut cx.reads));
+                cx.scopes[0].push(Binding {
+                    name: name.clone(),
+                    ty: t,
+                    origin,
+                });
             }
             Item::Assign {
                 target: path,
                 target_span,
                 value,
             } => {
+                cx.reads.clear();
                 let t = cx.expr(value, false);
+                let mut sources: Vec<(String, Span)> = Vec::new();
+                for (p, span) in std::mem::take(&mut cx.reads) {
+                    if !sources.iter().any(|(q, _)| *q == p) {
+                        sources.push((p, span));
+                    }
+                }
+                sources.sort_by(|a, b| a.0.cmp(&b.0));
+                lineage.push(FieldLineage {
+                    target: path.join("."),
+                    target_span: *target_span,
+                    sources,
+                });
                 if target_fields.is_empty() {
                     continue;
                 }
@@ -81,7 +141,10 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Vec<TypeError> {
         "",
         Span { start: end, end },
     );
-    cx.errors
+    Checked {
+        errors: cx.errors,
+        lineage,
+    }
 }
 
 /// Reports required fields that no assignment covers; an object assigned only
@@ -159,7 +222,12 @@ fn resolve_target<'a>(fields: &'a [FieldTy], path: &[String]) -> Result<&'a Fiel
 
 struct Cx {
     errors: Vec<TypeError>,
-    scopes: Vec<Vec<(String, Ty)>>,
+    scopes: Vec<Vec<Binding>>,
+    /// Source paths read by the item being checked.
+    reads: Vec<(String, Span)>,
+    /// Above 0 while typing the inside of a path (`source.a` in `source.a.b`):
+    /// only whole paths are recorded.
+    chain: u32,
 }
 
 impl Cx {
@@ -180,20 +248,59 @@ impl Cx {
         });
     }
 
-    fn lookup(&self, name: &str) -> Option<Ty> {
+    fn binding(&self, name: &str) -> Option<&Binding> {
         self.scopes
             .iter()
             .rev()
             .flat_map(|s| s.iter().rev())
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| t.clone())
+            .find(|b| b.name == name)
+    }
+
+    fn lookup(&self, name: &str) -> Option<Ty> {
+        self.binding(name).map(|b| b.ty.clone())
     }
 
     fn names(&self) -> Vec<String> {
         self.scopes
             .iter()
-            .flat_map(|s| s.iter().map(|(n, _)| n.clone()))
+            .flat_map(|s| s.iter().map(|b| b.name.clone()))
             .collect()
+    }
+
+    /// The source path an expression reads, if it is a path (`source.a.b`, `item.sku`, `xs[0]`).
+    fn path_of(&self, e: &Expr) -> Option<String> {
+        match &e.kind {
+            ExprKind::Var(n) => match &self.binding(n)?.origin {
+                Origin::Path(p) => Some(p.clone()),
+                _ => None,
+            },
+            ExprKind::Field(b, f) => {
+                let base = self.path_of(b)?;
+                Some(if base.is_empty() {
+                    f.clone()
+                } else {
+                    format!("{base}.{f}")
+                })
+            }
+            ExprKind::Index(b, _) => Some(format!("{}[]", self.path_of(b)?)),
+            _ => None,
+        }
+    }
+
+    /// Records what a whole path (or a `let` name) reads.
+    fn record(&mut self, e: &Expr) {
+        if self.chain > 0 {
+            return;
+        }
+        if let Some(p) = self.path_of(e) {
+            if !p.is_empty() {
+                self.reads.push((p, e.span));
+            }
+        } else if let ExprKind::Var(n) = &e.kind {
+            if let Some(Origin::Reads(r)) = self.binding(n).map(|b| b.origin.clone()) {
+                self.reads.extend(r);
+            }
+        }
     }
 
     /// Checks that a value of type `value` may be written to `field`.
@@ -362,6 +469,7 @@ impl Cx {
                     .collect(),
             ),
             ExprKind::Var(name) => {
+                self.record(e);
                 match self.lookup(name) {
                     Some(t) => t,
                     None => {
@@ -379,7 +487,10 @@ impl Cx {
                 }
             }
             ExprKind::Field(base, name) => {
+                self.record(e);
+                self.chain += 1;
                 let bt = self.expr(base, false);
+                self.chain -= 1;
                 let nullable = bt.is_nullable();
                 let t = match bt.non_null() {
                     Ty::Object(fields) => match fields.iter().find(|f| &f.name == name) {
@@ -420,8 +531,13 @@ impl Cx {
                 }
             }
             ExprKind::Index(base, index) => {
+                self.record(e);
+                self.chain += 1;
                 let bt = self.expr(base, false);
+                self.chain -= 1;
+                let saved = std::mem::take(&mut self.chain);
                 self.expr(index, false);
+                self.chain = saved;
                 match bt.non_null() {
                     Ty::Array(item) => item.as_ref().clone().nullable(),
                     _ => Ty::Any,
@@ -475,8 +591,14 @@ impl Cx {
             ExprKind::Block { lets, value } => {
                 self.scopes.push(Vec::new());
                 for (n, v) in lets {
+                    let before = self.reads.len();
                     let t = self.expr(v, false);
-                    self.scopes.last_mut().expect("scope").push((n.clone(), t));
+                    let origin = Origin::Reads(self.reads[before..].to_vec());
+                    self.scopes.last_mut().expect("scope").push(Binding {
+                        name: n.clone(),
+                        ty: t,
+                        origin,
+                    });
                 }
                 let t = self.expr(value, false);
                 self.scopes.pop();
@@ -493,10 +615,19 @@ impl Cx {
         for a in args {
             if let ExprKind::Lambda { params, body } = &a.kind {
                 let param_ty = functions::lambda_param(name, types.first().unwrap_or(&Ty::Any));
+                // A parameter over a source list reads its elements (`items[]`).
+                let origin = match args.first().and_then(|first| self.path_of(first)) {
+                    Some(p) => Origin::Path(format!("{p}[]")),
+                    None => Origin::None,
+                };
                 self.scopes.push(
                     params
                         .iter()
-                        .map(|p| (p.clone(), param_ty.clone()))
+                        .map(|p| Binding {
+                            name: p.clone(),
+                            ty: param_ty.clone(),
+                            origin: origin.clone(),
+                        })
                         .collect(),
                 );
                 lambda_result = Some(self.expr(body, false));

@@ -4,5 +4,5 @@ mod functions;
 mod infer;
 pub mod types;
 
-pub use infer::{check_body, TypeError};
+pub use infer::{check_body, Checked, FieldLineage, TypeError};
 pub use types::{object_ty, Ty};
