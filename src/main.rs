@@ -43,6 +43,17 @@ pub enum LineageFormat {
     Openlineage,
 }
 
+/// Output format of `weft test`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TestFormat {
+    /// PASS/FAIL lines with a diff of expected vs actual JSON, on stderr.
+    Human,
+    /// Versioned JSON, on stdout.
+    Json,
+    /// JUnit XML, on stdout.
+    Junit,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate every spec of a workspace and enforce the governance rules.
@@ -71,6 +82,14 @@ enum Command {
         /// Print every rule (the content of docs/rules.md).
         #[arg(long, conflicts_with = "rule")]
         all: bool,
+    },
+    /// Run the mapping tests (`kind: test`) of a workspace.
+    Test {
+        /// The workspace folder (holding weft.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: TestFormat,
     },
     /// Show which source fields each target field of a mapping reads.
     Lineage {
@@ -116,6 +135,7 @@ fn main() {
         Command::Init { dir, name } => commands::init::run(&dir, name),
         Command::Explain { rule, all } => commands::explain::run(rule, all),
         Command::Schema { contract, dir } => commands::schema::run(&dir, &contract),
+        Command::Test { dir, format } => commands::test::run(&dir, format),
         Command::Lineage {
             mapping,
             dir,

@@ -280,3 +280,51 @@ fn lineage_in_every_format() {
         run.stderr
     );
 }
+
+#[test]
+fn weft_test_runs_the_example_mapping_tests() {
+    let run = weft(&["test", "specs/northwind", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["failed"], 0);
+    assert!(report["passed"].as_u64().unwrap() >= 14, "{}", run.stdout);
+    let run = weft(&["test", "specs/northwind", "--format", "junit"]);
+    assert!(
+        run.stdout.contains("<testsuite name=\"weft test\""),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn weft_test_shows_a_diff_when_a_mapping_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("specs/northwind"), tmp.path());
+    let mapping = tmp.path().join("mappings/orders.weft");
+    let text = std::fs::read_to_string(&mapping).unwrap();
+    std::fs::write(
+        &mapping,
+        text.replacen("\"SHOP-{source.id}\"", "\"SHOPIFY-{source.id}\"", 1),
+    )
+    .unwrap();
+    let run = weft(&["test", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "FAIL tests/orders.yaml:6 shopify_order_to_order › paid order becomes confirmed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("-  \"id\": \"SHOP-5523018694\","),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("+  \"id\": \"SHOPIFY-5523018694\","),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("failed"), "{}", run.stderr);
+}

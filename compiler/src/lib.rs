@@ -7,6 +7,7 @@ pub mod load;
 pub mod rules;
 pub mod source;
 pub mod spec;
+pub mod testing;
 pub mod typeck;
 pub mod yaml;
 

@@ -4,8 +4,12 @@
 //! evaluator will live here so the runtime can use it without the compiler.
 
 pub mod ast;
+mod eval;
 mod parse;
 mod split;
+pub mod value;
 
+pub use eval::{evaluate, MappingError};
 pub use parse::{parse_body, parse_expr, visit_children, SyntaxError, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;
+pub use value::{Coerce, Value};

@@ -5,4 +5,4 @@ mod infer;
 pub mod types;
 
 pub use infer::{check_body, Checked, FieldLineage, TypeError};
-pub use types::{object_ty, Ty};
+pub use types::{coerce, object_ty, Ty};

@@ -167,3 +167,22 @@ fn field_ty(specs: &Specs, idx: &Index, ty: &FieldType, depth: usize) -> Ty {
         FieldType::Any => Ty::Any,
     }
 }
+
+/// How the evaluator should read JSON of this type (decimals, dates and
+/// datetimes arrive as strings).
+pub fn coerce(ty: &Ty) -> weft_mapping::Coerce {
+    use weft_mapping::Coerce;
+    match ty.non_null() {
+        Ty::Decimal => Coerce::Decimal,
+        Ty::Date => Coerce::Date,
+        Ty::DateTime => Coerce::DateTime,
+        Ty::Array(item) => Coerce::Array(Box::new(coerce(item))),
+        Ty::Object(fields) => Coerce::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.clone(), coerce(&f.ty)))
+                .collect(),
+        ),
+        _ => Coerce::Keep,
+    }
+}

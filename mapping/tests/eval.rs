@@ -1,0 +1,110 @@
+//! The evaluator: exact money, kept offsets, null propagation and failures.
+
+use serde_json::json;
+use weft_mapping::{evaluate, parse_body, Coerce, Value};
+
+fn run(body: &str, input: serde_json::Value, coerce: Coerce) -> Result<serde_json::Value, String> {
+    let ast = parse_body(body).expect("parses");
+    let source = Value::from_json(&input, &coerce).map_err(|e| format!("input: {e}"))?;
+    evaluate(&ast, &source)
+        .map(|v| v.to_json())
+        .map_err(|e| e.message)
+}
+
+fn obj(fields: &[(&str, Coerce)]) -> Coerce {
+    Coerce::Object(
+        fields
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn decimals_are_exact_and_keep_their_scale() {
+    let out = run(
+        "a = decimal(source.x)? + decimal(source.y)?\n  b = source.price * 3\n  c = round(decimal(\"2.345\")?, 2)\n  d = round(decimal(\"2.345\")?, 2, \"half_up\")\n",
+        json!({ "x": "0.1", "y": "0.2", "price": "19.99" }),
+        obj(&[("price", Coerce::Decimal)]),
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({ "a": "0.3", "b": "59.97", "c": "2.34", "d": "2.35" })
+    );
+}
+
+#[test]
+fn datetimes_keep_their_offset() {
+    let out = run(
+        "at = source.at\n  parsed = parse_datetime(source.local)?\n  later = source.at > parse_datetime(\"2024-01-01T00:00:00Z\")?\n",
+        json!({ "at": "2024-05-02T09:41:17-05:00", "local": "2024-05-02T16:41:17+02:00" }),
+        obj(&[("at", Coerce::DateTime)]),
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({ "at": "2024-05-02T09:41:17-05:00", "parsed": "2024-05-02T16:41:17+02:00", "later": true })
+    );
+}
+
+#[test]
+fn null_propagates_and_null_fields_are_left_out() {
+    let out = run(
+        "a = source.missing.deeper\n  b = upper(source.missing)\n  c = source.missing ?? \"default\"\n  d = \"X-{source.missing}\"\n  e = source.items[5]\n",
+        json!({ "items": [1] }),
+        Coerce::Keep,
+    )
+    .unwrap();
+    assert_eq!(out, json!({ "c": "default" }));
+}
+
+#[test]
+fn collections_lets_and_branches() {
+    let out = run(
+        "let parts = split(source.items, \";\")\n  skus = parts.map(p -> split(p, \":\")[0])\n  big = parts.filter(p -> integer(split(p, \":\")[1])? > 5).count()\n  kind = if count(parts) > 1 { \"multi\" } else { \"single\" }\n",
+        json!({ "items": "A:3;B:12;C:7" }),
+        Coerce::Keep,
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({ "skus": ["A", "B", "C"], "big": 2, "kind": "multi" })
+    );
+}
+
+#[test]
+fn failures_carry_their_reason_and_position() {
+    let body = "a = decimal(source.x)?\n";
+    let ast = parse_body(body).unwrap();
+    let src = Value::from_json(&json!({ "x": "12,50" }), &Coerce::Keep).unwrap();
+    let e = evaluate(&ast, &src).unwrap_err();
+    assert_eq!(e.message, "`12,50` is not a decimal");
+    assert_eq!(
+        &body[e.span.start as usize..e.span.end as usize],
+        "decimal(source.x)"
+    );
+    assert_eq!(
+        run(
+            "a = source.c ?? fail(\"no customer\")\n",
+            json!({}),
+            Coerce::Keep
+        )
+        .unwrap_err(),
+        "no customer"
+    );
+    let e = run(
+        "a = match source.s { \"x\" => 1 }\n",
+        json!({ "s": "y" }),
+        Coerce::Keep,
+    )
+    .unwrap_err();
+    assert_eq!(e, "no match arm for the value \"y\"");
+    assert!(run(
+        "a = 1\n",
+        json!({ "p": "1.x" }),
+        obj(&[("p", Coerce::Decimal)])
+    )
+    .unwrap_err()
+    .starts_with("input:"));
+}
