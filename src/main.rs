@@ -101,6 +101,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: LineageFormat,
     },
+    /// List the mapping language's functions.
+    Functions {
+        /// Print the full reference (the content of docs/functions.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print a contract as JSON Schema.
     Schema {
         /// The contract, as `Name@MAJOR`.
@@ -136,6 +142,7 @@ fn main() {
         Command::Explain { rule, all } => commands::explain::run(rule, all),
         Command::Schema { contract, dir } => commands::schema::run(&dir, &contract),
         Command::Test { dir, format } => commands::test::run(&dir, format),
+        Command::Functions { markdown } => commands::functions::run(markdown),
         Command::Lineage {
             mapping,
             dir,

@@ -328,3 +328,24 @@ fn weft_test_shows_a_diff_when_a_mapping_changes() {
     );
     assert!(run.stderr.contains("failed"), "{}", run.stderr);
 }
+
+#[test]
+fn docs_functions_md_is_generated_from_the_library() {
+    let generated = weft(&["functions", "--markdown"]).stdout;
+    let path = repo().join("docs/functions.md");
+    if std::env::var_os("WEFT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/functions.md is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli docs_functions_md`"
+    );
+    let list = weft(&["functions"]).stdout;
+    assert!(
+        list.contains(
+            "decimal(value: string | integer | decimal | number) -> decimal  (can fail: use ?)"
+        ),
+        "{list}"
+    );
+}

@@ -294,3 +294,19 @@ fn lineage_follows_lets_lambdas_and_indexing() {
         ("m.weft", 2)
     );
 }
+
+#[test]
+fn every_function_of_the_library_has_a_static_type() {
+    // A call with arguments of unknown type must be understood by the checker.
+    for f in weft_mapping::functions::ALL {
+        let text = format!("mapping m: In@1 -> Out@1 {{\n  let x = {}(source.id, source.id)\n  id = source.id\n  total = decimal(source.amount)?\n  label = \"x\"\n  status = \"pending\"\n  lines = []\n}}\n", f.name);
+        let found = findings(&text);
+        assert!(
+            !found
+                .iter()
+                .any(|(r, _, _)| r == "mapping-unknown-function"),
+            "{}: {found:?}",
+            f.name
+        );
+    }
+}

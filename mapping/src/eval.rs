@@ -6,8 +6,8 @@
 
 use crate::ast::*;
 use crate::value::Value;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use rust_decimal::{Decimal, RoundingStrategy};
+
+use rust_decimal::Decimal;
 use std::str::FromStr;
 
 /// Why a mapping failed for one input.
@@ -18,6 +18,15 @@ pub struct MappingError {
 }
 
 type R = Result<Value, MappingError>;
+
+/// Evaluates one expression with `source` bound (used by flow conditions and
+/// by the functions' examples).
+pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
+    Env {
+        vars: vec![("source".to_string(), source.clone())],
+    }
+    .eval(e)
+}
 
 /// Runs `body` on `source`, producing the target object.
 pub fn evaluate(body: &Body, source: &Value) -> R {
@@ -260,138 +269,21 @@ impl Env {
             }
             return Ok(Value::Array(out));
         }
+        let Some(function) = crate::functions::find(name) else {
+            return Err(err(e.span, format!("unknown function `{name}`")));
+        };
+        let crate::functions::Run::Plain(run) = function.run else {
+            return Err(err(e.span, format!("`{name}` cannot be called this way")));
+        };
         let vals: Vec<Value> = args
             .iter()
             .map(|a| self.eval(a))
             .collect::<Result<_, _>>()?;
-        let first = vals.first().cloned().unwrap_or(Value::Null);
-        if first == Value::Null {
+        // Null in, null out.
+        if vals.first().is_none_or(|v| *v == Value::Null) {
             return Ok(Value::Null);
         }
-        let text = |v: &Value| v.to_text();
-        let fails = |m: String| err(e.span, m);
-        Ok(match (name, &first) {
-            ("decimal", Value::Int(i)) => Value::Dec(Decimal::from(*i)),
-            ("decimal", Value::Dec(d)) => Value::Dec(*d),
-            ("decimal", Value::Float(f)) => Value::Dec(
-                Decimal::from_f64(*f).ok_or_else(|| fails(format!("{f} cannot be a decimal")))?,
-            ),
-            ("decimal", v) => Value::Dec(
-                Decimal::from_str(text(v).trim())
-                    .map_err(|_| fails(format!("`{}` is not a decimal", text(v))))?,
-            ),
-            ("integer", Value::Int(i)) => Value::Int(*i),
-            ("integer", Value::Dec(d)) if d.fract().is_zero() => Value::Int(
-                d.to_i64()
-                    .ok_or_else(|| fails(format!("{d} is too large")))?,
-            ),
-            ("integer", v) => Value::Int(
-                text(v)
-                    .trim()
-                    .parse()
-                    .map_err(|_| fails(format!("`{}` is not a whole number", text(v))))?,
-            ),
-            ("float", Value::Int(i)) => Value::Float(*i as f64),
-            ("float", Value::Dec(d)) => Value::Float(d.to_f64().unwrap_or(f64::NAN)),
-            ("float", Value::Float(f)) => Value::Float(*f),
-            ("float", v) => Value::Float(
-                text(v)
-                    .trim()
-                    .parse()
-                    .map_err(|_| fails(format!("`{}` is not a number", text(v))))?,
-            ),
-            ("string", v) => Value::Str(text(v)),
-            ("parse_datetime", v) => match vals.get(1) {
-                Some(fmt) => {
-                    let z = jiff::Zoned::strptime(text(fmt), text(v)).map_err(|x| {
-                        fails(format!(
-                            "`{}` does not match the format `{}`: {x}",
-                            text(v),
-                            text(fmt)
-                        ))
-                    })?;
-                    Value::DateTime(z.timestamp(), z.offset())
-                }
-                None => crate::value::parse_rfc3339(&text(v)).ok_or_else(|| {
-                    fails(format!(
-                        "`{}` is not an RFC 3339 date-time with an offset",
-                        text(v)
-                    ))
-                })?,
-            },
-            ("parse_date", v) => Value::Date(match vals.get(1) {
-                Some(fmt) => jiff::civil::Date::strptime(text(fmt), text(v)).map_err(|x| {
-                    fails(format!("`{}` does not match `{}`: {x}", text(v), text(fmt)))
-                })?,
-                None => text(v)
-                    .parse()
-                    .map_err(|_| fails(format!("`{}` is not a date (YYYY-MM-DD)", text(v))))?,
-            }),
-            ("split", v) => {
-                let sep = vals.get(1).map(text).unwrap_or_default();
-                Value::Array(
-                    text(v)
-                        .split(sep.as_str())
-                        .map(|s| Value::Str(s.to_string()))
-                        .collect(),
-                )
-            }
-            ("join", Value::Array(items)) => {
-                let sep = vals.get(1).map(text).unwrap_or_default();
-                Value::Str(
-                    items
-                        .iter()
-                        .filter(|i| **i != Value::Null)
-                        .map(text)
-                        .collect::<Vec<_>>()
-                        .join(&sep),
-                )
-            }
-            ("lower", v) => Value::Str(text(v).to_lowercase()),
-            ("upper", v) => Value::Str(text(v).to_uppercase()),
-            ("trim", v) => Value::Str(text(v).trim().to_string()),
-            ("count", Value::Array(items)) => Value::Int(items.len() as i64),
-            ("first", Value::Array(items)) => items.first().cloned().unwrap_or(Value::Null),
-            ("last", Value::Array(items)) => items.last().cloned().unwrap_or(Value::Null),
-            ("sum", Value::Array(items)) => {
-                let mut acc = Value::Int(0);
-                for i in items {
-                    acc = arith(e, BinaryOp::Add, acc, i.clone())?;
-                }
-                acc
-            }
-            ("round", v) => {
-                let d = match v {
-                    Value::Dec(d) => *d,
-                    Value::Int(i) => Decimal::from(*i),
-                    other => {
-                        return Err(fails(format!(
-                            "`round` needs a decimal, found a {}",
-                            other.type_name()
-                        )))
-                    }
-                };
-                let places = match vals.get(1) {
-                    Some(Value::Int(p)) if (0..=28).contains(p) => *p as u32,
-                    None => 0,
-                    _ => return Err(fails("`round` takes 0 to 28 decimal places".into())),
-                };
-                // Half-even ("banker's rounding") unless a mode is named.
-                let mode = match vals.get(2).map(text).as_deref() {
-                    None | Some("half_even") => RoundingStrategy::MidpointNearestEven,
-                    Some("half_up") => RoundingStrategy::MidpointAwayFromZero,
-                    Some("down") => RoundingStrategy::ToZero,
-                    Some("up") => RoundingStrategy::AwayFromZero,
-                    Some(m) => {
-                        return Err(fails(format!(
-                            "unknown rounding mode `{m}` (half_even, half_up, down, up)"
-                        )))
-                    }
-                };
-                Value::Dec(d.round_dp_with_strategy(places, mode))
-            }
-            (_, v) => return Err(fails(format!("`{name}` cannot take a {}", v.type_name()))),
-        })
+        run(&vals).map_err(|m| err(e.span, m))
     }
 
     fn binary(&mut self, e: &Expr, op: BinaryOp, a: &Expr, b: &Expr) -> R {

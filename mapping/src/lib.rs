@@ -5,11 +5,12 @@
 
 pub mod ast;
 mod eval;
+pub mod functions;
 mod parse;
 mod split;
 pub mod value;
 
-pub use eval::{evaluate, MappingError};
+pub use eval::{evaluate, evaluate_expr, MappingError};
 pub use parse::{parse_body, parse_expr, visit_children, SyntaxError, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;
 pub use value::{Coerce, Value};

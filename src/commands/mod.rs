@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod functions;
 pub mod init;
 pub mod lineage;
 pub mod schema;

@@ -1,8 +1,8 @@
 //! Signatures of the mapping language's functions, for type checking.
 //!
-//! This is the first set (what the example workspaces use, plus the obvious
-//! neighbours); the standard library proper, one function per file with
-//! documentation and runnable examples, is part of the mapping-language work.
+//! Documentation, examples and run-time behaviour live in
+//! `mapping/src/functions/` (one file per function); this file holds the
+//! static typing of each, which needs the compiler's types.
 
 use super::types::Ty;
 
@@ -18,29 +18,6 @@ pub struct ArgError {
     pub arg: usize,
     pub expected: &'static str,
 }
-
-/// Every known function name.
-pub const NAMES: &[&str] = &[
-    "fail",
-    "decimal",
-    "integer",
-    "float",
-    "string",
-    "parse_datetime",
-    "parse_date",
-    "split",
-    "join",
-    "lower",
-    "upper",
-    "trim",
-    "map",
-    "filter",
-    "count",
-    "sum",
-    "first",
-    "last",
-    "round",
-];
 
 /// The result of calling `name` with arguments of these types (lambdas are
 /// typed by the caller: `lambda_result` is the type of the lambda's body).
@@ -96,6 +73,31 @@ pub fn call(
         "join" => match arg(0) {
             Ty::Array(_) | Ty::Any => ok(Ty::Str, false),
             _ => bad(0, "a list of strings"),
+        },
+        "length" => {
+            if !is(&arg(0), string_like) {
+                return bad(0, "a string");
+            }
+            ok(Ty::Int, false)
+        }
+        "starts_with" | "ends_with" | "contains" => match arg(0) {
+            Ty::Array(_) if name == "contains" => ok(Ty::Bool, false),
+            t if is(&t, string_like) => ok(Ty::Bool, false),
+            _ => bad(0, "a string"),
+        },
+        "replace" => {
+            if !is(&arg(0), string_like) {
+                return bad(0, "a string");
+            }
+            ok(Ty::Str, false)
+        }
+        "abs" => match arg(0) {
+            t if t.is_numeric() || t == Ty::Any => ok(t, false),
+            _ => bad(0, "a number"),
+        },
+        "keys" => match arg(0) {
+            Ty::Object(_) | Ty::Any => ok(Ty::Array(Box::new(Ty::Str)), false),
+            _ => bad(0, "an object"),
         },
         "lower" | "upper" | "trim" => {
             if !is(&arg(0), string_like) {

@@ -646,9 +646,10 @@ impl Cx {
                     name_span,
                     format!("unknown function `{name}`"),
                     "no such function",
-                    did_you_mean(name, functions::NAMES.iter().copied()).or_else(|| {
-                        Some("see docs/mapping-language.md for the functions available".into())
-                    }),
+                    did_you_mean(name, weft_mapping::functions::ALL.iter().map(|f| f.name))
+                        .or_else(|| {
+                            Some("see docs/mapping-language.md for the functions available".into())
+                        }),
                 );
                 Ty::Any
             }

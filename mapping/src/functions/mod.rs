@@ -1,0 +1,146 @@
+//! The standard functions of the mapping language, one per file: signature,
+//! fallibility, documentation, examples (run as tests, and rendered into
+//! `docs/functions.md`) and run-time behaviour. Their static types are
+//! checked by the compiler (`compiler/src/typeck/functions.rs`).
+
+use crate::value::Value;
+
+mod abs;
+mod contains;
+mod count;
+mod decimal;
+mod ends_with;
+mod fail;
+mod filter;
+mod first;
+mod float;
+mod integer;
+mod join;
+mod keys;
+mod last;
+mod length;
+mod lower;
+mod map;
+mod parse_date;
+mod parse_datetime;
+mod replace;
+mod round;
+mod split;
+mod starts_with;
+mod string;
+mod sum;
+mod trim;
+mod upper;
+
+/// One example: a call and its result as JSON, or `error: ...` for a failure.
+pub struct Example {
+    pub call: &'static str,
+    pub result: &'static str,
+}
+
+/// How a function runs.
+pub enum Run {
+    /// On evaluated arguments; an `Err` is the failure's reason. Called only
+    /// when the first argument is not null (null in, null out).
+    Plain(fn(&[Value]) -> Result<Value, String>),
+    /// Evaluated by the evaluator itself (`fail`, and functions taking a lambda).
+    Special,
+}
+
+/// A standard function.
+pub struct Function {
+    pub name: &'static str,
+    /// As users read it: `decimal(value: string | integer) -> decimal`.
+    pub signature: &'static str,
+    /// When it can fail (`None`: never).
+    pub fails: Option<&'static str>,
+    pub doc: &'static str,
+    pub examples: &'static [Example],
+    pub run: Run,
+}
+
+/// Every function, sorted by name.
+pub static ALL: &[&Function] = &[
+    &abs::FUNCTION,
+    &contains::FUNCTION,
+    &count::FUNCTION,
+    &decimal::FUNCTION,
+    &ends_with::FUNCTION,
+    &fail::FUNCTION,
+    &filter::FUNCTION,
+    &first::FUNCTION,
+    &float::FUNCTION,
+    &integer::FUNCTION,
+    &join::FUNCTION,
+    &keys::FUNCTION,
+    &last::FUNCTION,
+    &length::FUNCTION,
+    &lower::FUNCTION,
+    &map::FUNCTION,
+    &parse_date::FUNCTION,
+    &parse_datetime::FUNCTION,
+    &replace::FUNCTION,
+    &round::FUNCTION,
+    &split::FUNCTION,
+    &starts_with::FUNCTION,
+    &string::FUNCTION,
+    &sum::FUNCTION,
+    &trim::FUNCTION,
+    &upper::FUNCTION,
+];
+
+/// The function called `name`.
+pub fn find(name: &str) -> Option<&'static Function> {
+    ALL.iter().copied().find(|f| f.name == name)
+}
+
+/// The text of a value (strings as they are).
+pub(crate) fn text(v: &Value) -> String {
+    v.to_text()
+}
+
+/// The `n`th argument, or null.
+pub(crate) fn arg(args: &[Value], n: usize) -> &Value {
+    args.get(n).unwrap_or(&Value::Null)
+}
+
+/// `docs/functions.md`.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Mapping-language functions\n\nGenerated from `mapping/src/functions/` by `weft functions`; do not edit by hand. \
+         Every example below runs as a test. A function whose first argument is null returns null \
+         (except `fail`); `x.f(a)` is the same call as `f(x, a)`.\n\n| function | can fail |\n|---|---|\n",
+    );
+    for f in ALL {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} |\n",
+            f.name,
+            f.name,
+            if f.fails.is_some() { "yes" } else { "no" }
+        ));
+    }
+    for f in ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}`\n\n{}\n\n",
+            f.name, f.signature, f.doc
+        ));
+        match f.fails {
+            Some(_) if f.name == "fail" => {
+                out.push_str("Always stops the mapping: no `?` is needed.\n\n")
+            }
+            Some(when) => out.push_str(&format!(
+                "**Can fail** {when}: the checker requires `?` after the call.\n\n"
+            )),
+            None => out.push_str("Never fails.\n\n"),
+        }
+        out.push_str("| call | result |\n|---|---|\n");
+        for e in f.examples {
+            out.push_str(&format!(
+                "| `{}` | `{}` |\n",
+                e.call.replace('|', "\\|"),
+                e.result.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
