@@ -139,15 +139,7 @@ fn explain_prints_a_rule_and_rejects_unknown_ones() {
 #[test]
 fn docs_rules_md_is_generated_from_the_catalogue() {
     let generated = weft(&["explain", "--all"]).stdout;
-    let path = repo().join("docs/rules.md");
-    if std::env::var_os("WEFT_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "docs/rules.md is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli docs_rules_md`"
-    );
+    support::assert_generated("docs/rules.md", &generated, "docs_rules_md");
 }
 
 #[test]
@@ -332,15 +324,7 @@ fn weft_test_shows_a_diff_when_a_mapping_changes() {
 #[test]
 fn docs_functions_md_is_generated_from_the_library() {
     let generated = weft(&["functions", "--markdown"]).stdout;
-    let path = repo().join("docs/functions.md");
-    if std::env::var_os("WEFT_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "docs/functions.md is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli docs_functions_md`"
-    );
+    support::assert_generated("docs/functions.md", &generated, "docs_functions_md");
     let list = weft(&["functions"]).stdout;
     assert!(
         list.contains(

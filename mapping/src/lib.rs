@@ -5,12 +5,16 @@
 
 pub mod ast;
 mod eval;
+mod file;
 pub mod functions;
 mod parse;
 mod split;
+mod syntax_error;
 pub mod value;
 
 pub use eval::{evaluate, evaluate_expr, MappingError};
-pub use parse::{parse_body, parse_expr, visit_children, SyntaxError, MAX_BODY_BYTES};
+pub use file::{parse_file, MappingHeader, MAX_FILE_BYTES};
+pub use parse::{parse_body, parse_expr, visit_children, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;
+pub use syntax_error::SyntaxError;
 pub use value::{Coerce, Value};

@@ -2,6 +2,7 @@
 
 use crate::ast::*;
 use crate::split::{split_items, SplitError};
+use crate::syntax_error::SyntaxError;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser;
@@ -14,13 +15,6 @@ struct MappingGrammar;
 
 /// Largest body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// A syntax error: where (byte offsets in the body) and what was expected.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SyntaxError {
-    pub span: Span,
-    pub message: String,
-}
 
 fn pratt() -> &'static PrattParser<Rule> {
     static P: OnceLock<PrattParser<Rule>> = OnceLock::new();
@@ -525,50 +519,7 @@ fn build_string(pair: Pair<Rule>, base: usize) -> Vec<StrPart> {
 }
 
 fn to_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxError {
-    let mut at = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
-    // An error at the end of the item belongs at the end of its last line, not the next one.
-    let content_end = text.trim_end().len();
-    if at > content_end {
-        at = content_end;
-    }
-    let message = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(rule_name).collect();
-            names.sort();
-            names.dedup();
-            let found = match text[at..].chars().next() {
-                None => "the end of the item".to_string(),
-                Some('\n' | '\r') => "the end of the line".to_string(),
-                Some(c) => format!("`{c}`"),
-            };
-            if names.is_empty() {
-                format!("unexpected {found}")
-            } else {
-                format!("expected {}, found {found}", join_or(&names))
-            }
-        }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let end = text[at..]
-        .chars()
-        .next()
-        .map(|c| at + c.len_utf8())
-        .unwrap_or(at);
-    SyntaxError {
-        span: Span::new(base + at, base + end),
-        message,
-    }
-}
-
-fn join_or(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
+    crate::syntax_error::from_pest(e, text, base, "item", rule_name)
 }
 
 fn rule_name(r: &Rule) -> Option<&'static str> {

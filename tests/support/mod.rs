@@ -59,3 +59,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Checks that a generated document in the repository is up to date;
+/// with `WEFT_UPDATE_DOCS` set, rewrites it first.
+pub fn assert_generated(rel: &str, generated: &str, test_name: &str) {
+    let path = repo().join(rel);
+    if std::env::var_os("WEFT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{rel} is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli {test_name}`"
+    );
+}
