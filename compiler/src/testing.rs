@@ -146,7 +146,7 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
         Ok(v) => v,
         Err(e) => return broken(format!("the input does not match the source contract: {e}")),
     };
-    let result = weft_mapping::evaluate(&ast, &source);
+    let result = weft_mapping::evaluate_with(&ast, &source, &table_values(report));
     if let Some(expected) = &case.expect_error {
         let wanted = expected
             .get("message_contains")
@@ -205,6 +205,36 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
             }
         }
     }
+}
+
+/// The workspace's lookup tables as run-time values, by name.
+fn table_values(report: &Report) -> Vec<(String, weft_mapping::Value)> {
+    report
+        .compilation
+        .specs
+        .tables
+        .iter()
+        .map(|t| {
+            let coerce = match t.value.as_str() {
+                "decimal" => weft_mapping::Coerce::Decimal,
+                _ => weft_mapping::Coerce::Keep,
+            };
+            let entries = t
+                .entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        k.value.clone(),
+                        weft_mapping::Value::from_json(&v.to_json(), &coerce).ok()?,
+                    ))
+                })
+                .collect();
+            (
+                t.meta.name.value.clone(),
+                weft_mapping::Value::Object(entries),
+            )
+        })
+        .collect()
 }
 
 /// `v` with every object's keys sorted.

@@ -310,3 +310,31 @@ fn every_function_of_the_library_has_a_static_type() {
         );
     }
 }
+
+#[test]
+fn lookup_tables_are_typed_and_complete_for_enum_keys() {
+    let tables = "---\nkind: table\nname: codes\nversion: 1.0.0\nkey: string\nvalue: string\nentries:\n  paid: P\n";
+    let contracts = format!("{CONTRACTS}{tables}");
+    let found = findings_with(
+        &contracts,
+        r#"mapping m: In@1 -> Out@1 {
+  id     = lookup(codes, source.state)
+  total  = decimal(source.amount)?
+  label  = lookup(codes, source.id) ?? "none"
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    // state is enum [paid, open]: "open" has no entry; and the result may be null.
+    assert_eq!(
+        got,
+        [
+            ("mapping-nullable-to-required", 2),
+            ("mapping-incomplete-table", 2)
+        ],
+        "{found:?}"
+    );
+    assert!(found[1].2.contains("\"open\""), "{}", found[1].2);
+}

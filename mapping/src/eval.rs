@@ -30,9 +30,14 @@ pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
 
 /// Runs `body` on `source`, producing the target object.
 pub fn evaluate(body: &Body, source: &Value) -> R {
-    let mut env = Env {
-        vars: vec![("source".to_string(), source.clone())],
-    };
+    evaluate_with(body, source, &[])
+}
+
+/// Runs `body` on `source` with named globals (the workspace's lookup tables).
+pub fn evaluate_with(body: &Body, source: &Value, globals: &[(String, Value)]) -> R {
+    let mut vars = globals.to_vec();
+    vars.push(("source".to_string(), source.clone()));
+    let mut env = Env { vars };
     let mut out = Value::Object(Vec::new());
     for item in &body.items {
         match item {

@@ -12,7 +12,7 @@ mod split;
 mod syntax_error;
 pub mod value;
 
-pub use eval::{evaluate, evaluate_expr, MappingError};
+pub use eval::{evaluate, evaluate_expr, evaluate_with, MappingError};
 pub use file::{parse_file, MappingHeader, MAX_FILE_BYTES};
 pub use parse::{parse_body, parse_expr, visit_children, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;

@@ -17,6 +17,7 @@ pub struct Index {
     policies: HashMap<String, usize>,
     mappings: HashMap<String, usize>,
     flows: HashMap<String, usize>,
+    tables: HashMap<String, usize>,
 }
 
 impl Index {
@@ -99,6 +100,12 @@ impl Index {
             &mut idx.flows,
             diags,
         );
+        table(
+            "table",
+            specs.tables.iter().map(|s| named(&s.meta)),
+            &mut idx.tables,
+            diags,
+        );
         idx
     }
 
@@ -165,6 +172,10 @@ impl Index {
 
     pub fn mapping(&self, name: &str) -> Option<usize> {
         self.mappings.get(name).copied()
+    }
+
+    pub fn table(&self, name: &str) -> Option<usize> {
+        self.tables.get(name).copied()
     }
 
     pub fn system_names(&self) -> Vec<&str> {

@@ -100,7 +100,12 @@ pub fn check_mapping(
             };
             let (source, target) = (contract(&m.source), contract(&m.target));
             match (source, target) {
-                (Some(source), Some(target)) => Ok(typeck::check_body(&ast, &source, &target)),
+                (Some(source), Some(target)) => Ok(typeck::check_body(
+                    &ast,
+                    &source,
+                    &target,
+                    &table_types(specs),
+                )),
                 // Unresolved contracts are reported by the resolver; the syntax was fine.
                 _ => Ok(typeck::Checked {
                     errors: Vec::new(),
@@ -110,6 +115,30 @@ pub fn check_mapping(
         }
     };
     Some(CheckedMapping { map, file, result })
+}
+
+/// Every lookup table of the workspace as a type, by name.
+pub fn table_types(specs: &Specs) -> Vec<(String, typeck::Ty)> {
+    specs
+        .tables
+        .iter()
+        .map(|t| {
+            let value = match t.value.as_str() {
+                "integer" => typeck::Ty::Int,
+                "decimal" => typeck::Ty::Decimal,
+                "boolean" => typeck::Ty::Bool,
+                _ => typeck::Ty::Str,
+            };
+            let keys = t.entries.iter().map(|(k, _)| k.value.clone()).collect();
+            (
+                t.meta.name.value.clone(),
+                typeck::Ty::Table {
+                    keys,
+                    value: Box::new(value),
+                },
+            )
+        })
+        .collect()
 }
 
 pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {

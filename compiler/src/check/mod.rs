@@ -14,6 +14,7 @@ mod settings;
 mod sunset;
 mod suppress;
 mod systems;
+mod tables;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{load_workspace, Compilation, LoadError};
@@ -108,6 +109,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     mappings::check(&c.specs, &idx, &c.sources, &mut diags);
     ownership::check(&c.specs, &idx, &mut diags);
     settings::check(&c.specs, c.manifest.as_ref(), &mut diags);
+    tables::check(&c.specs, &mut diags);
     secrets::check(&c.specs, &c.sources, &mut diags);
     lints::check(&c.specs, &idx, &usage, &sunset, &mut diags);
     let mut sups = suppress::collect(&c.sources, &mut diags);

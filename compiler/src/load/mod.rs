@@ -400,6 +400,9 @@ impl Loader {
                 "flow" => specs.flows.push(Flow::decode(&doc, meta)),
                 "mapping" => specs.mappings.push(Mapping::decode(&doc, meta)),
                 "test" => specs.tests.push(TestSpec::decode(&doc, meta)),
+                "table" => specs
+                    .tables
+                    .push(crate::spec::table::Table::decode(&doc, meta)),
                 _ => unreachable!("kind checked against KINDS"),
             }
         }

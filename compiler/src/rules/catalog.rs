@@ -497,6 +497,18 @@ pub static MAPPING_UNREACHABLE_FALLBACK: Rule = Rule {
     example: "id = source.id ?? \"unknown\"   # id is required\n",
 };
 
+pub static MAPPING_INCOMPLETE_TABLE: Rule = Rule {
+    id: "mapping-incomplete-table",
+    code: "WF511",
+    category: Category::Mapping,
+    default_severity: Error,
+    configurable: false,
+    summary: "A lookup table is read with a key of an enum type, and some of the enum's values have no entry.",
+    why: "A message carrying a value without an entry would get nothing (null) where the table was meant to translate it.",
+    fix: "Add the missing entries to the table (they are listed), or handle a missing entry with `?? ...`.",
+    example: "# table warehouse_names has DAL and ATL; source.warehouse is enum [DAL, ATL, RNO]\nname = lookup(warehouse_names, source.warehouse)\n",
+};
+
 /// Every rule, in documentation order.
 pub static ALL: &[&Rule] = &[
     &UNREADABLE_FILE,
@@ -540,4 +552,5 @@ pub static ALL: &[&Rule] = &[
     &MAPPING_DECIMAL_FLOAT,
     &MAPPING_UNKNOWN_FUNCTION,
     &MAPPING_UNREACHABLE_FALLBACK,
+    &MAPPING_INCOMPLETE_TABLE,
 ];

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod refs;
 pub mod shape;
 pub mod system;
+pub mod table;
 pub mod test_spec;
 
 use crate::source::{FileId, Loc, Origin, Spanned};
@@ -98,10 +99,11 @@ pub struct Specs {
     pub flows: Vec<flow::Flow>,
     pub mappings: Vec<mapping::Mapping>,
     pub tests: Vec<test_spec::TestSpec>,
+    pub tables: Vec<table::Table>,
 }
 
 /// Spec kinds that documents may declare with `kind:`.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "contract",
     "system",
     "ownership",
@@ -109,4 +111,5 @@ pub const KINDS: [&str; 7] = [
     "flow",
     "mapping",
     "test",
+    "table",
 ];

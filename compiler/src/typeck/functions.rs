@@ -130,6 +130,11 @@ pub fn call(
             Ty::Any => ok(Ty::Any, false),
             _ => bad(0, "a list"),
         },
+        "lookup" => match arg(0) {
+            Ty::Table { value, .. } => ok(value.as_ref().clone().nullable(), false),
+            Ty::Any => ok(Ty::Any, false),
+            _ => bad(0, "a lookup table (`kind: table`)"),
+        },
         "round" => match arg(0) {
             Ty::Decimal | Ty::Int | Ty::Any => ok(Ty::Decimal, false),
             _ => bad(0, "a decimal"),

@@ -50,15 +50,25 @@ struct Binding {
     origin: Origin,
 }
 
-/// Checks `body`, reading `source`, writing `target` (both object types).
-pub fn check_body(body: &Body, source: &Ty, target: &Ty) -> Checked {
+/// Checks `body`, reading `source`, writing `target` (both object types), with
+/// the workspace's lookup tables in scope by name.
+pub fn check_body(body: &Body, source: &Ty, target: &Ty, tables: &[(String, Ty)]) -> Checked {
+    let mut globals: Vec<Binding> = tables
+        .iter()
+        .map(|(name, ty)| Binding {
+            name: name.clone(),
+            ty: ty.clone(),
+            origin: Origin::None,
+        })
+        .collect();
+    globals.push(Binding {
+        name: "source".to_string(),
+        ty: source.clone(),
+        origin: Origin::Path(String::new()),
+    });
     let mut cx = Cx {
         errors: Vec::new(),
-        scopes: vec![vec![Binding {
-            name: "source".to_string(),
-            ty: source.clone(),
-            origin: Origin::Path(String::new()),
-        }]],
+        scopes: vec![globals],
         reads: Vec::new(),
         chain: 0,
     };
@@ -639,6 +649,24 @@ impl Cx {
             }
         }
         let null_in = types.first().is_some_and(Ty::is_nullable) && name != "fail";
+        if let (Some(Ty::Table { keys, .. }), Some(key)) = (types.first(), types.get(1)) {
+            if let Ty::Enum(values) = key.non_null() {
+                let missing: Vec<String> = values
+                    .iter()
+                    .filter(|v| !keys.contains(v))
+                    .map(|v| format!("\"{v}\""))
+                    .collect();
+                if !missing.is_empty() {
+                    self.error(
+                        &rules::MAPPING_INCOMPLETE_TABLE,
+                        args.get(1).map(|a| a.span).unwrap_or(e.span),
+                        format!("the lookup table has no entry for {}", missing.join(", ")),
+                        "some values have no entry",
+                        Some("add the missing entries to the table, or handle a missing entry with `?? ...`".into()),
+                    );
+                }
+            }
+        }
         match functions::call(name, &types, lambda_result.as_ref()) {
             None => {
                 self.error(

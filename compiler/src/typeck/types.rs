@@ -25,6 +25,11 @@ pub enum Ty {
     Object(Vec<FieldTy>),
     /// The value may be null (or absent).
     Nullable(Box<Ty>),
+    /// A lookup table: its keys and the type of its values.
+    Table {
+        keys: Vec<String>,
+        value: Box<Ty>,
+    },
 }
 
 /// A field of an object type.
@@ -90,6 +95,7 @@ impl Ty {
             Ty::Array(t) => format!("array of {}", t.name()),
             Ty::Object(_) => "object".into(),
             Ty::Nullable(t) => format!("{} or null", t.name()),
+            Ty::Table { .. } => "lookup table".into(),
         }
     }
 

@@ -19,6 +19,7 @@ mod join;
 mod keys;
 mod last;
 mod length;
+mod lookup;
 mod lower;
 mod map;
 mod parse_date;
@@ -75,6 +76,7 @@ pub static ALL: &[&Function] = &[
     &keys::FUNCTION,
     &last::FUNCTION,
     &length::FUNCTION,
+    &lookup::FUNCTION,
     &lower::FUNCTION,
     &map::FUNCTION,
     &parse_date::FUNCTION,
