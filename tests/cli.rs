@@ -50,7 +50,15 @@ fn init_creates_a_workspace_that_passes_check() {
         }
     }
     assert!(weft_files > 0, "no mapping file");
-    for kind in ["contract", "system", "ownership", "policy", "flow", "test"] {
+    for kind in [
+        "contract",
+        "system",
+        "ownership",
+        "policy",
+        "flow",
+        "test",
+        "table",
+    ] {
         assert!(
             kinds.contains(kind),
             "template lacks kind {kind}: {kinds:?}"

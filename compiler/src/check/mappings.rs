@@ -127,7 +127,16 @@ pub fn table_types(specs: &Specs) -> Vec<(String, typeck::Ty)> {
                 "integer" => typeck::Ty::Int,
                 "decimal" => typeck::Ty::Decimal,
                 "boolean" => typeck::Ty::Bool,
-                _ => typeck::Ty::Str,
+                // The values are known: a string table's value is one of them.
+                _ => {
+                    let mut values: Vec<String> = Vec::new();
+                    for v in t.entries.iter().filter_map(|(_, v)| v.as_str()) {
+                        if !values.iter().any(|x| x == v) {
+                            values.push(v.to_string());
+                        }
+                    }
+                    typeck::Ty::Enum(values)
+                }
             };
             let keys = t.entries.iter().map(|(k, _)| k.value.clone()).collect();
             (

@@ -649,6 +649,8 @@ impl Cx {
             }
         }
         let null_in = types.first().is_some_and(Ty::is_nullable) && name != "fail";
+        // A lookup whose (non-null) enum key the table covers completely cannot miss.
+        let mut certain_lookup = false;
         if let (Some(Ty::Table { keys, .. }), Some(key)) = (types.first(), types.get(1)) {
             if let Ty::Enum(values) = key.non_null() {
                 let missing: Vec<String> = values
@@ -656,6 +658,7 @@ impl Cx {
                     .filter(|v| !keys.contains(v))
                     .map(|v| format!("\"{v}\""))
                     .collect();
+                certain_lookup = missing.is_empty() && !key.is_nullable();
                 if !missing.is_empty() {
                     self.error(
                         &rules::MAPPING_INCOMPLETE_TABLE,
@@ -705,6 +708,8 @@ impl Cx {
                 }
                 if null_in {
                     sig.result.nullable()
+                } else if certain_lookup {
+                    sig.result.non_null().clone()
                 } else {
                     sig.result
                 }
