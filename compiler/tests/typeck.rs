@@ -338,3 +338,61 @@ fn lookup_tables_are_typed_and_complete_for_enum_keys() {
     );
     assert!(found[1].2.contains("\"open\""), "{}", found[1].2);
 }
+
+#[test]
+fn user_functions_are_checked_where_defined_and_at_each_call() {
+    let found = findings(
+        r#"fn money(text) {
+  decimal(trim(text))?
+}
+
+fn label_of(note) { upper(nte) }
+
+fn loop_a(x) { loop_b(x) }
+fn loop_b(x) { loop_a(x) }
+
+mapping m: In@1 -> Out@1 {
+  id     = source.id
+  total  = money(source.amount)
+  label  = label_of(source.id)
+  status = "pending"
+  lines  = [money(source.amount, 2)?]
+}
+"#,
+    );
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(
+        got,
+        [
+            // the typo in label_of is reported once, in the function, though it is called
+            ("mapping-unknown-field", 5),
+            // loop_b calls loop_a, which calls loop_b: reported in both
+            ("mapping-unknown-function", 7),
+            ("mapping-unknown-function", 8),
+            // money can fail (its body uses `?`): the call needs `?`
+            ("mapping-unhandled-failure", 12),
+            // two arguments for one parameter
+            ("mapping-type-mismatch", 15),
+        ],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_user_function_result_has_the_type_of_its_body_for_the_arguments_given() {
+    let found = findings(
+        r#"fn first_sku(items) { items[0].sku }
+
+mapping m: In@1 -> Out@1 {
+  id     = first_sku(source.items)
+  total  = decimal(source.amount)?
+  label  = "x"
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    // items[0] may be missing: the result may be null, and `id` is required.
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(got, [("mapping-nullable-to-required", 4)], "{found:?}");
+}

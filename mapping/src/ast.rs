@@ -23,6 +23,15 @@ pub struct Body {
     pub items: Vec<Item>,
 }
 
+/// A user-defined function: `fn name(a, b) { let x = ...  expr }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub params: Vec<String>,
+    /// The body: an expression, possibly a block with `let`s.
+    pub body: Expr,
+}
+
 /// A top-level item.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {

@@ -24,20 +24,36 @@ type R = Result<Value, MappingError>;
 pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
     Env {
         vars: vec![("source".to_string(), source.clone())],
+        functions: &[],
+        depth: 0,
     }
     .eval(e)
 }
 
 /// Runs `body` on `source`, producing the target object.
 pub fn evaluate(body: &Body, source: &Value) -> R {
-    evaluate_with(body, source, &[])
+    evaluate_with(body, source, &[], &[])
 }
 
-/// Runs `body` on `source` with named globals (the workspace's lookup tables).
-pub fn evaluate_with(body: &Body, source: &Value, globals: &[(String, Value)]) -> R {
+/// Deepest chain of user-function calls (recursion is refused by the checker;
+/// this bound makes evaluation safe even without it).
+pub const MAX_CALL_DEPTH: u32 = 32;
+
+/// Runs `body` on `source` with named globals (the workspace's lookup tables)
+/// and the workspace's user functions.
+pub fn evaluate_with(
+    body: &Body,
+    source: &Value,
+    globals: &[(String, Value)],
+    functions: &[Function],
+) -> R {
     let mut vars = globals.to_vec();
     vars.push(("source".to_string(), source.clone()));
-    let mut env = Env { vars };
+    let mut env = Env {
+        vars,
+        functions,
+        depth: 0,
+    };
     let mut out = Value::Object(Vec::new());
     for item in &body.items {
         match item {
@@ -81,8 +97,10 @@ fn set_path(obj: &mut Value, path: &[String], v: Value) {
     }
 }
 
-struct Env {
+struct Env<'f> {
     vars: Vec<(String, Value)>,
+    functions: &'f [Function],
+    depth: u32,
 }
 
 fn err(span: Span, message: impl Into<String>) -> MappingError {
@@ -92,7 +110,7 @@ fn err(span: Span, message: impl Into<String>) -> MappingError {
     }
 }
 
-impl Env {
+impl Env<'_> {
     fn get(&self, name: &str) -> Option<&Value> {
         self.vars
             .iter()
@@ -274,6 +292,9 @@ impl Env {
             }
             return Ok(Value::Array(out));
         }
+        if let Some(f) = self.functions.iter().find(|f| f.name == name) {
+            return self.call_user(e, f, args);
+        }
         let Some(function) = crate::functions::find(name) else {
             return Err(err(e.span, format!("unknown function `{name}`")));
         };
@@ -289,6 +310,29 @@ impl Env {
             return Ok(Value::Null);
         }
         run(&vals).map_err(|m| err(e.span, m))
+    }
+
+    /// A user function: arguments bound to its parameters, in a scope of their own.
+    fn call_user(&mut self, e: &Expr, f: &Function, args: &[Expr]) -> R {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(err(
+                e.span,
+                format!("functions call each other more than {MAX_CALL_DEPTH} deep"),
+            ));
+        }
+        let values: Vec<Value> = args
+            .iter()
+            .map(|a| self.eval(a))
+            .collect::<Result<_, _>>()?;
+        let mut inner = Env {
+            vars: f.params.iter().cloned().zip(values).collect(),
+            functions: self.functions,
+            depth: self.depth + 1,
+        };
+        // A failure inside the function is reported at the call.
+        inner
+            .eval(&f.body)
+            .map_err(|x| err(e.span, format!("in `{}`: {}", f.name, x.message)))
     }
 
     fn binary(&mut self, e: &Expr, op: BinaryOp, a: &Expr, b: &Expr) -> R {

@@ -13,8 +13,8 @@ mod syntax_error;
 pub mod value;
 
 pub use eval::{evaluate, evaluate_expr, evaluate_with, MappingError};
-pub use file::{parse_file, MappingHeader, MAX_FILE_BYTES};
-pub use parse::{parse_body, parse_expr, visit_children, MAX_BODY_BYTES};
+pub use file::{parse_file, FunctionHeader, MappingHeader, WeftFileItems, MAX_FILE_BYTES};
+pub use parse::{parse_body, parse_expr, parse_function_body, visit_children, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;
 pub use syntax_error::SyntaxError;
 pub use value::{Coerce, Value};

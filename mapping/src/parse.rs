@@ -82,6 +82,46 @@ pub fn parse_body(body: &str) -> Result<Body, Vec<SyntaxError>> {
     }
 }
 
+/// Parses the body of a user function: `let` items, then one expression.
+pub fn parse_function_body(text: &str) -> Result<Expr, SyntaxError> {
+    if let Err(SplitError::TooDeep { at }) = split_items(text) {
+        return Err(SyntaxError {
+            span: Span::new(at, at + 1),
+            message: format!("nesting is deeper than {} levels", crate::split::MAX_DEPTH),
+        });
+    }
+    pest::set_call_limit(std::num::NonZeroUsize::new(2_000_000));
+    let mut pairs = MappingGrammar::parse(Rule::fn_body, text).map_err(|e| to_error(e, text, 0))?;
+    let mut lets = Vec::new();
+    let mut value = None;
+    for p in pairs.next().expect("fn_body").kids() {
+        match p.as_rule() {
+            Rule::let_item => {
+                if let Item::Let { name, value, .. } = build_item(p, 0) {
+                    lets.push((name, value));
+                }
+            }
+            Rule::expr => value = Some(build_expr(p, 0)),
+            _ => {}
+        }
+    }
+    let value = value.expect("the grammar requires a final expression");
+    if lets.is_empty() {
+        return Ok(value);
+    }
+    let span = Span {
+        start: lets[0].1.span.start,
+        end: value.span.end,
+    };
+    Ok(Expr {
+        kind: ExprKind::Block {
+            lets,
+            value: Box::new(value),
+        },
+        span,
+    })
+}
+
 /// Parses one expression (flow conditions and keys use the same language).
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
     let wrapped = format!("x = {text}");
@@ -552,6 +592,7 @@ fn rule_name(r: &Rule) -> Option<&'static str> {
         Rule::args => "arguments",
         Rule::entry => "an object entry (`name: value`)",
         Rule::EOI => "the end of the item (a new line starting `field =`)",
+        Rule::let_item => "`let`",
         Rule::close_paren => "`)`",
         Rule::close_bracket => "`]`",
         Rule::close_brace => "`}`",

@@ -108,3 +108,29 @@ fn failures_carry_their_reason_and_position() {
     .unwrap_err()
     .starts_with("input:"));
 }
+
+#[test]
+fn user_functions_run_and_recursion_is_bounded() {
+    let f = |name: &str, params: &[&str], body: &str| weft_mapping::ast::Function {
+        name: name.into(),
+        params: params.iter().map(|p| p.to_string()).collect(),
+        body: weft_mapping::parse_function_body(body).unwrap(),
+    };
+    let functions = vec![
+        f("money", &["t"], "decimal(trim(t))?"),
+        f("forever", &["x"], "forever(x)"),
+    ];
+    let run = |body: &str| {
+        let ast = parse_body(body).unwrap();
+        let src = Value::from_json(&json!({ "p": " 12.50 " }), &Coerce::Keep).unwrap();
+        weft_mapping::evaluate_with(&ast, &src, &[], &functions).map(|v| v.to_json())
+    };
+    assert_eq!(
+        run("a = money(source.p)?\n").unwrap(),
+        json!({ "a": "12.50" })
+    );
+    let e = run("a = forever(1)\n").unwrap_err();
+    assert!(e.message.contains("more than 32 deep"), "{}", e.message);
+    let e = run("a = money(\"x\")?\n").unwrap_err();
+    assert_eq!(e.message, "in `money`: `x` is not a decimal");
+}

@@ -18,6 +18,7 @@ pub struct Index {
     mappings: HashMap<String, usize>,
     flows: HashMap<String, usize>,
     tables: HashMap<String, usize>,
+    functions: HashMap<String, usize>,
 }
 
 impl Index {
@@ -106,6 +107,28 @@ impl Index {
             &mut idx.tables,
             diags,
         );
+        table(
+            "function",
+            specs.functions.iter().map(|s| named(&s.meta)),
+            &mut idx.functions,
+            diags,
+        );
+        for f in &specs.functions {
+            if weft_mapping::functions::find(&f.meta.name.value).is_some() {
+                diags.push(
+                    Diagnostic::new(
+                        &rules::DUPLICATE_NAME,
+                        f.meta.name.loc,
+                        format!(
+                            "function `{}` has the name of a standard function",
+                            f.meta.name.value
+                        ),
+                    )
+                    .label("shadows the standard library")
+                    .hint("rename it: `weft functions` lists the standard names"),
+                );
+            }
+        }
         idx
     }
 

@@ -105,6 +105,7 @@ pub fn check_mapping(
                     &source,
                     &target,
                     &table_types(specs),
+                    &user_functions(specs),
                 )),
                 // Unresolved contracts are reported by the resolver; the syntax was fine.
                 _ => Ok(typeck::Checked {
@@ -115,6 +116,21 @@ pub fn check_mapping(
         }
     };
     Some(CheckedMapping { map, file, result })
+}
+
+/// The user functions whose bodies parse (the others are reported by `check`).
+pub fn user_functions(specs: &Specs) -> Vec<weft_mapping::ast::Function> {
+    specs
+        .functions
+        .iter()
+        .filter_map(|f| {
+            Some(weft_mapping::ast::Function {
+                name: f.meta.name.value.clone(),
+                params: f.params.iter().map(|p| p.value.clone()).collect(),
+                body: weft_mapping::parse_function_body(&f.body.value).ok()?,
+            })
+        })
+        .collect()
 }
 
 /// Every lookup table of the workspace as a type, by name.
@@ -151,6 +167,30 @@ pub fn table_types(specs: &Specs) -> Vec<(String, typeck::Ty)> {
 }
 
 pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    let functions = user_functions(specs);
+    let tables = table_types(specs);
+    for f in &specs.functions {
+        let file = f.body.loc.file;
+        let map = BodyMap::new(&sources.get(file).text, f.body.loc, &f.body.value);
+        let name = &f.meta.name.value;
+        match weft_mapping::parse_function_body(&f.body.value) {
+            Err(e) => diags.push(
+                Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in function `{name}`: {}", e.message))
+                    .label("here")
+                    .hint("a function body is `let` lines followed by one expression: `fn money(text) { decimal(trim(text))? }`"),
+            ),
+            Ok(body) => {
+                let ast = weft_mapping::ast::Function { name: name.clone(), params: f.params.iter().map(|p| p.value.clone()).collect(), body };
+                for e in typeck::check_function(&ast, &tables, &functions) {
+                    diags.push(
+                        Diagnostic::new(e.rule, map.loc(file, e.span), format!("in function `{name}`: {}", e.message))
+                            .label(e.label)
+                            .maybe_hint(e.hint),
+                    );
+                }
+            }
+        }
+    }
     for m in &specs.mappings {
         let Some(checked) = check_mapping(specs, idx, sources, m) else {
             continue;

@@ -324,8 +324,25 @@ impl Loader {
     }
 
     fn load_weft_file(&mut self, file: FileId, origin: &Origin) {
-        let (headers, err) = weft_file::parse(file, &self.c.sources.get(file).text);
+        let (headers, functions, err) = weft_file::parse(file, &self.c.sources.get(file).text);
         self.c.diagnostics.extend(err);
+        for f in functions {
+            self.c
+                .specs
+                .functions
+                .push(crate::spec::function::UserFunction {
+                    meta: Meta {
+                        name: f.name,
+                        description: None,
+                        loc: f.loc,
+                        file,
+                        origin: origin.clone(),
+                        valid: true,
+                    },
+                    params: f.params,
+                    body: f.body,
+                });
+        }
         for h in headers {
             self.c.specs.mappings.push(Mapping {
                 meta: Meta {

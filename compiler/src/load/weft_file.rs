@@ -14,12 +14,24 @@ pub struct MappingHeader {
     pub loc: Loc,
 }
 
-/// Parses a `.weft` file; on a syntax error returns no mapping and the error.
-pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic>) {
+/// A user function as found in a `.weft` file.
+pub struct FunctionHeader {
+    pub name: Spanned<String>,
+    pub params: Vec<Spanned<String>>,
+    pub body: Spanned<String>,
+    pub loc: Loc,
+}
+
+/// Parses a `.weft` file; on a syntax error returns nothing and the error.
+pub fn parse(
+    file: FileId,
+    text: &str,
+) -> (Vec<MappingHeader>, Vec<FunctionHeader>, Option<Diagnostic>) {
     let loc = |s: weft_mapping::ast::Span| Loc::new(file, s.start as usize, s.end as usize);
     match weft_mapping::parse_file(text) {
-        Ok(headers) => (
-            headers
+        Ok(items) => (
+            items
+                .mappings
                 .into_iter()
                 .map(|h| MappingHeader {
                     name: Spanned::new(h.name.0, loc(h.name.1)),
@@ -27,6 +39,20 @@ pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic
                     target: Spanned::new(h.target.0, loc(h.target.1)),
                     body: Spanned::new(h.body.0, loc(h.body.1)),
                     loc: loc(h.span),
+                })
+                .collect(),
+            items
+                .functions
+                .into_iter()
+                .map(|f| FunctionHeader {
+                    name: Spanned::new(f.name.0, loc(f.name.1)),
+                    params: f
+                        .params
+                        .into_iter()
+                        .map(|(p, s)| Spanned::new(p, loc(s)))
+                        .collect(),
+                    body: Spanned::new(f.body.0, loc(f.body.1)),
+                    loc: loc(f.span),
                 })
                 .collect(),
             None,
@@ -44,7 +70,7 @@ pub fn parse(file: FileId, text: &str) -> (Vec<MappingHeader>, Option<Diagnostic
             )
             .label(e.message)
             .hint("write each mapping as `mapping NAME: Source@MAJOR -> Target@MAJOR { ... }`");
-            (Vec::new(), Some(d))
+            (Vec::new(), Vec::new(), Some(d))
         }
     }
 }

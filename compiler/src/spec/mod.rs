@@ -7,6 +7,7 @@
 pub mod contract;
 pub mod duration;
 pub mod flow;
+pub mod function;
 pub mod manifest;
 pub mod mapping;
 pub mod ownership;
@@ -100,6 +101,7 @@ pub struct Specs {
     pub mappings: Vec<mapping::Mapping>,
     pub tests: Vec<test_spec::TestSpec>,
     pub tables: Vec<table::Table>,
+    pub functions: Vec<function::UserFunction>,
 }
 
 /// Spec kinds that documents may declare with `kind:`.

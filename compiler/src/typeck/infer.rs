@@ -44,6 +44,60 @@ enum Origin {
     None,
 }
 
+fn table_bindings(tables: &[(String, Ty)]) -> Vec<Binding> {
+    tables
+        .iter()
+        .map(|(name, ty)| Binding {
+            name: name.clone(),
+            ty: ty.clone(),
+            origin: Origin::None,
+        })
+        .collect()
+}
+
+/// Checks a user function's body on its own, its parameters of unknown type.
+pub fn check_function(
+    f: &Function,
+    tables: &[(String, Ty)],
+    functions: &[Function],
+) -> Vec<TypeError> {
+    let tables = table_bindings(tables);
+    let params = f
+        .params
+        .iter()
+        .map(|p| Binding {
+            name: p.clone(),
+            ty: Ty::Any,
+            origin: Origin::None,
+        })
+        .collect();
+    let mut cx = Cx {
+        errors: Vec::new(),
+        scopes: vec![tables.clone(), params],
+        tables,
+        functions: functions.to_vec(),
+        call_stack: vec![f.name.clone()],
+        quiet: 0,
+        visible_call: None,
+        reads: Vec::new(),
+        chain: 0,
+    };
+    cx.expr(&f.body, false);
+    cx.errors
+}
+
+/// Whether an expression contains `?` (so it can fail).
+fn contains_try(e: &Expr) -> bool {
+    if matches!(e.kind, ExprKind::Try(_)) {
+        return true;
+    }
+    let mut found = false;
+    let mut copy = e.clone();
+    weft_mapping::visit_children(&mut copy, &mut |c| found |= contains_try(c));
+    found
+}
+
+#[derive(Clone)]
 struct Binding {
     name: String,
     ty: Ty,
@@ -52,15 +106,15 @@ struct Binding {
 
 /// Checks `body`, reading `source`, writing `target` (both object types), with
 /// the workspace's lookup tables in scope by name.
-pub fn check_body(body: &Body, source: &Ty, target: &Ty, tables: &[(String, Ty)]) -> Checked {
-    let mut globals: Vec<Binding> = tables
-        .iter()
-        .map(|(name, ty)| Binding {
-            name: name.clone(),
-            ty: ty.clone(),
-            origin: Origin::None,
-        })
-        .collect();
+pub fn check_body(
+    body: &Body,
+    source: &Ty,
+    target: &Ty,
+    tables: &[(String, Ty)],
+    functions: &[Function],
+) -> Checked {
+    let table_bindings: Vec<Binding> = table_bindings(tables);
+    let mut globals = table_bindings.clone();
     globals.push(Binding {
         name: "source".to_string(),
         ty: source.clone(),
@@ -69,6 +123,11 @@ pub fn check_body(body: &Body, source: &Ty, target: &Ty, tables: &[(String, Ty)]
     let mut cx = Cx {
         errors: Vec::new(),
         scopes: vec![globals],
+        tables: table_bindings,
+        functions: functions.to_vec(),
+        call_stack: Vec::new(),
+        quiet: 0,
+        visible_call: None,
         reads: Vec::new(),
         chain: 0,
     };
@@ -233,6 +292,16 @@ fn resolve_target<'a>(fields: &'a [FieldTy], path: &[String]) -> Result<&'a Fiel
 struct Cx {
     errors: Vec<TypeError>,
     scopes: Vec<Vec<Binding>>,
+    /// The lookup tables, the only names a user function's body sees besides its parameters.
+    tables: Vec<Binding>,
+    functions: Vec<Function>,
+    /// User functions being typed (recursion is refused).
+    call_stack: Vec<String>,
+    /// Above 0 while typing a user function's body for a call: its own errors are
+    /// reported once, where it is defined.
+    quiet: u32,
+    /// The outermost user-function call being typed, as written where it is visible.
+    visible_call: Option<Span>,
     /// Source paths read by the item being checked.
     reads: Vec<(String, Span)>,
     /// Above 0 while typing the inside of a path (`source.a` in `source.a.b`):
@@ -249,6 +318,9 @@ impl Cx {
         label: &str,
         hint: Option<String>,
     ) {
+        if self.quiet > 0 {
+            return;
+        }
         self.errors.push(TypeError {
             rule,
             span,
@@ -299,7 +371,7 @@ impl Cx {
 
     /// Records what a whole path (or a `let` name) reads.
     fn record(&mut self, e: &Expr) {
-        if self.chain > 0 {
+        if self.chain > 0 || self.quiet > 0 {
             return;
         }
         if let Some(p) = self.path_of(e) {
@@ -619,7 +691,100 @@ impl Cx {
         }
     }
 
+    /// A call of a user function: arity, recursion, fallibility; the result type
+    /// comes from typing its body with the actual argument types.
+    fn call_user(
+        &mut self,
+        e: &Expr,
+        f: &Function,
+        name_span: Span,
+        args: &[Expr],
+        handled: bool,
+    ) -> Ty {
+        let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a, false)).collect();
+        if args.len() != f.params.len() {
+            self.error(
+                &rules::MAPPING_TYPE_MISMATCH,
+                e.span,
+                format!(
+                    "`{}` takes {} argument(s), {} given",
+                    f.name,
+                    f.params.len(),
+                    args.len()
+                ),
+                "wrong number of arguments",
+                Some(format!("call it as `{}({})`", f.name, f.params.join(", "))),
+            );
+            return Ty::Any;
+        }
+        if self.call_stack.contains(&f.name) {
+            let chain = self.call_stack.join(" -> ");
+            // Found while typing another function's body quietly: report it at the
+            // call that is visible where the user reads it.
+            let name_span = if self.quiet > 0 {
+                self.visible_call.unwrap_or(name_span)
+            } else {
+                name_span
+            };
+            let quiet = std::mem::take(&mut self.quiet);
+            self.error(
+                &rules::MAPPING_UNKNOWN_FUNCTION,
+                name_span,
+                format!(
+                    "`{}` calls itself ({chain} -> {}): recursion is not allowed",
+                    f.name, f.name
+                ),
+                "recursive call",
+                Some(
+                    "mappings must terminate: use `map`, `filter` or `sum` over lists instead"
+                        .into(),
+                ),
+            );
+            self.quiet = quiet;
+            return Ty::Any;
+        }
+        if contains_try(&f.body) && !handled {
+            self.error(
+                &rules::MAPPING_UNHANDLED_FAILURE,
+                e.span,
+                format!(
+                    "`{}` can fail (its body uses `?`), and the failure is not handled",
+                    f.name
+                ),
+                "can fail",
+                Some("add `?` after the call".into()),
+            );
+        }
+        let params: Vec<Binding> = f
+            .params
+            .iter()
+            .cloned()
+            .zip(arg_types)
+            .map(|(name, ty)| Binding {
+                name,
+                ty,
+                origin: Origin::None,
+            })
+            .collect();
+        let saved = std::mem::replace(&mut self.scopes, vec![self.tables.clone(), params]);
+        self.call_stack.push(f.name.clone());
+        let visible = self.visible_call;
+        if self.quiet == 0 {
+            self.visible_call = Some(name_span);
+        }
+        self.quiet += 1;
+        let t = self.expr(&f.body, false);
+        self.quiet -= 1;
+        self.visible_call = visible;
+        self.call_stack.pop();
+        self.scopes = saved;
+        t
+    }
+
     fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr], handled: bool) -> Ty {
+        if let Some(f) = self.functions.iter().find(|f| f.name == name).cloned() {
+            return self.call_user(e, &f, name_span, args, handled);
+        }
         let mut types = Vec::new();
         let mut lambda_result = None;
         for a in args {

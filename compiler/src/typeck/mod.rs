@@ -4,5 +4,5 @@ mod functions;
 mod infer;
 pub mod types;
 
-pub use infer::{check_body, Checked, FieldLineage, TypeError};
+pub use infer::{check_body, check_function, Checked, FieldLineage, TypeError};
 pub use types::{coerce, object_ty, Ty};
