@@ -267,7 +267,10 @@ impl Env<'_> {
             };
             return Err(err(e.span, msg));
         }
-        if matches!(name, "map" | "filter") {
+        if matches!(
+            name,
+            "map" | "filter" | "any" | "all" | "flat_map" | "sort_by" | "group_by"
+        ) {
             let list = match args.first().map(|a| self.eval(a)).transpose()? {
                 Some(Value::Array(items)) => items,
                 Some(Value::Null) | None => return Ok(Value::Null),
@@ -281,16 +284,74 @@ impl Env<'_> {
             let f = args
                 .get(1)
                 .ok_or_else(|| err(e.span, format!("`{name}` needs a lambda")))?;
-            let mut out = Vec::with_capacity(list.len());
-            for item in list {
-                let r = self.lambda(f, item.clone())?;
-                if name == "map" {
-                    out.push(r);
-                } else if r == Value::Bool(true) {
-                    out.push(item);
-                }
+            let mut results = Vec::with_capacity(list.len());
+            for item in &list {
+                results.push(self.lambda(f, item.clone())?);
             }
-            return Ok(Value::Array(out));
+            let truthy = |v: &Value| *v == Value::Bool(true);
+            return Ok(match name {
+                "map" => Value::Array(results),
+                "filter" => Value::Array(
+                    list.into_iter()
+                        .zip(&results)
+                        .filter(|(_, r)| truthy(r))
+                        .map(|(i, _)| i)
+                        .collect(),
+                ),
+                "any" => Value::Bool(results.iter().any(truthy)),
+                "all" => Value::Bool(results.iter().all(truthy)),
+                "flat_map" => {
+                    let mut out = Vec::new();
+                    for r in results {
+                        match r {
+                            Value::Array(items) => out.extend(items),
+                            Value::Null => {}
+                            other => out.push(other),
+                        }
+                    }
+                    Value::Array(out)
+                }
+                "sort_by" => {
+                    let mut pairs: Vec<(Value, Value)> = results.into_iter().zip(list).collect();
+                    let mut incomparable = None;
+                    pairs.sort_by(|(a, _), (b, _)| match (a, b) {
+                        (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+                        (Value::Null, _) => std::cmp::Ordering::Greater,
+                        (_, Value::Null) => std::cmp::Ordering::Less,
+                        _ => compare(a, b).unwrap_or_else(|| {
+                            incomparable = Some((a.type_name(), b.type_name()));
+                            std::cmp::Ordering::Equal
+                        }),
+                    });
+                    if let Some((a, b)) = incomparable {
+                        return Err(err(
+                            e.span,
+                            format!("`sort_by` cannot compare a {a} with a {b}"),
+                        ));
+                    }
+                    Value::Array(pairs.into_iter().map(|(_, v)| v).collect())
+                }
+                _ => {
+                    let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
+                    for (key, item) in results.into_iter().zip(list) {
+                        match groups.iter_mut().find(|(k, _)| equal(k, &key)) {
+                            Some((_, items)) => items.push(item),
+                            None => groups.push((key, vec![item])),
+                        }
+                    }
+                    Value::Array(
+                        groups
+                            .into_iter()
+                            .map(|(key, items)| {
+                                Value::Object(vec![
+                                    ("key".into(), key),
+                                    ("items".into(), Value::Array(items)),
+                                ])
+                            })
+                            .collect(),
+                    )
+                }
+            });
         }
         if let Some(f) = self.functions.iter().find(|f| f.name == name) {
             return self.call_user(e, f, args);
@@ -445,7 +506,7 @@ fn equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+pub(crate) fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     use Value::*;
     match (a, b) {
         (Int(x), Int(y)) => Some(x.cmp(y)),

@@ -4,7 +4,7 @@
 //! `mapping/src/functions/` (one file per function); this file holds the
 //! static typing of each, which needs the compiler's types.
 
-use super::types::Ty;
+use super::types::{FieldTy, Ty};
 
 /// What a call produces.
 pub struct Signature {
@@ -112,6 +112,85 @@ pub fn call(
             ),
             _ => bad(0, "a list"),
         },
+        "any" | "all" => match arg(0) {
+            Ty::Array(_) | Ty::Any => ok(Ty::Bool, false),
+            _ => bad(0, "a list"),
+        },
+        "flat_map" => match arg(0) {
+            Ty::Array(_) | Ty::Any => ok(
+                match lambda_result.map(Ty::non_null) {
+                    Some(Ty::Array(item)) => Ty::Array(item.clone()),
+                    _ => Ty::Array(Box::new(Ty::Any)),
+                },
+                false,
+            ),
+            _ => bad(0, "a list"),
+        },
+        "sort_by" | "distinct" => match arg(0) {
+            t @ (Ty::Array(_) | Ty::Any) => ok(t, false),
+            _ => bad(0, "a list"),
+        },
+        "group_by" => match arg(0) {
+            Ty::Array(item) => ok(
+                Ty::Array(Box::new(Ty::Object(vec![
+                    FieldTy {
+                        name: "key".into(),
+                        ty: lambda_result.cloned().unwrap_or(Ty::Any),
+                        required: true,
+                        nullable: false,
+                    },
+                    FieldTy {
+                        name: "items".into(),
+                        ty: Ty::Array(item.clone()),
+                        required: true,
+                        nullable: false,
+                    },
+                ]))),
+                false,
+            ),
+            Ty::Any => ok(Ty::Any, false),
+            _ => bad(0, "a list"),
+        },
+        "min" | "max" => match arg(0) {
+            Ty::Array(item) => ok(item.non_null().clone().nullable(), false),
+            Ty::Any => ok(Ty::Any, false),
+            _ => bad(0, "a list"),
+        },
+        "values" => match arg(0) {
+            Ty::Object(_) | Ty::Any => ok(Ty::Array(Box::new(Ty::Any)), false),
+            _ => bad(0, "an object"),
+        },
+        "merge" => match (arg(0), arg(1)) {
+            (Ty::Object(mut base), Ty::Object(over)) => {
+                for f in over {
+                    match base.iter_mut().find(|b| b.name == f.name) {
+                        Some(slot) => *slot = f,
+                        None => base.push(f),
+                    }
+                }
+                ok(Ty::Object(base), false)
+            }
+            (Ty::Object(_) | Ty::Any, _) => ok(Ty::Any, false),
+            _ => bad(0, "an object"),
+        },
+        "sha256" => ok(Ty::Str, false),
+        "uuid_v5" => ok(Ty::Str, true),
+        "format_datetime" => match arg(0) {
+            Ty::DateTime | Ty::Date | Ty::Any => ok(Ty::Str, false),
+            _ => bad(0, "a date or datetime"),
+        },
+        "to_timezone" => match arg(0) {
+            Ty::DateTime | Ty::Any => ok(Ty::DateTime, true),
+            _ => bad(0, "a datetime"),
+        },
+        "add_days" => match arg(0) {
+            t @ (Ty::DateTime | Ty::Date | Ty::Any) => ok(t, false),
+            _ => bad(0, "a date or datetime"),
+        },
+        "date_of" => match arg(0) {
+            Ty::DateTime | Ty::Any => ok(Ty::Date, false),
+            _ => bad(0, "a datetime"),
+        },
         "filter" => match arg(0) {
             t @ (Ty::Array(_) | Ty::Any) => ok(t, false),
             _ => bad(0, "a list"),
@@ -146,7 +225,10 @@ pub fn call(
 /// The element type a lambda passed to `name` receives, given the first argument's type.
 pub fn lambda_param(name: &str, first: &Ty) -> Ty {
     match (name, first.non_null()) {
-        ("map" | "filter", Ty::Array(item)) => item.as_ref().clone(),
+        (
+            "map" | "filter" | "any" | "all" | "flat_map" | "sort_by" | "group_by",
+            Ty::Array(item),
+        ) => item.as_ref().clone(),
         _ => Ty::Any,
     }
 }

@@ -6,14 +6,22 @@
 use crate::value::Value;
 
 mod abs;
+mod add_days;
+mod all;
+mod any;
 mod contains;
 mod count;
+mod date_of;
 mod decimal;
+mod distinct;
 mod ends_with;
 mod fail;
 mod filter;
 mod first;
+mod flat_map;
 mod float;
+mod format_datetime;
+mod group_by;
 mod integer;
 mod join;
 mod keys;
@@ -22,16 +30,24 @@ mod length;
 mod lookup;
 mod lower;
 mod map;
+mod max;
+mod merge;
+mod min;
 mod parse_date;
 mod parse_datetime;
 mod replace;
 mod round;
+mod sha256;
+mod sort_by;
 mod split;
 mod starts_with;
 mod string;
 mod sum;
+mod to_timezone;
 mod trim;
 mod upper;
+mod uuid_v5;
+mod values;
 
 /// One example: a call and its result as JSON, or `error: ...` for a failure.
 pub struct Example {
@@ -63,14 +79,22 @@ pub struct Function {
 /// Every function, sorted by name.
 pub static ALL: &[&Function] = &[
     &abs::FUNCTION,
+    &add_days::FUNCTION,
+    &all::FUNCTION,
+    &any::FUNCTION,
     &contains::FUNCTION,
     &count::FUNCTION,
+    &date_of::FUNCTION,
     &decimal::FUNCTION,
+    &distinct::FUNCTION,
     &ends_with::FUNCTION,
     &fail::FUNCTION,
     &filter::FUNCTION,
     &first::FUNCTION,
+    &flat_map::FUNCTION,
     &float::FUNCTION,
+    &format_datetime::FUNCTION,
+    &group_by::FUNCTION,
     &integer::FUNCTION,
     &join::FUNCTION,
     &keys::FUNCTION,
@@ -79,16 +103,24 @@ pub static ALL: &[&Function] = &[
     &lookup::FUNCTION,
     &lower::FUNCTION,
     &map::FUNCTION,
+    &max::FUNCTION,
+    &merge::FUNCTION,
+    &min::FUNCTION,
     &parse_date::FUNCTION,
     &parse_datetime::FUNCTION,
     &replace::FUNCTION,
     &round::FUNCTION,
+    &sha256::FUNCTION,
+    &sort_by::FUNCTION,
     &split::FUNCTION,
     &starts_with::FUNCTION,
     &string::FUNCTION,
     &sum::FUNCTION,
+    &to_timezone::FUNCTION,
     &trim::FUNCTION,
     &upper::FUNCTION,
+    &uuid_v5::FUNCTION,
+    &values::FUNCTION,
 ];
 
 /// The function called `name`.
@@ -99,6 +131,31 @@ pub fn find(name: &str) -> Option<&'static Function> {
 /// The text of a value (strings as they are).
 pub(crate) fn text(v: &Value) -> String {
     v.to_text()
+}
+
+/// The least (`Less`) or greatest (`Greater`) non-null element of a list, or null.
+pub(crate) fn ordered(list: &Value, want: std::cmp::Ordering) -> Result<Value, String> {
+    let Value::Array(items) = list else {
+        return Err(format!("needs a list, found a {}", list.type_name()));
+    };
+    let mut best: Option<&Value> = None;
+    for item in items.iter().filter(|i| **i != Value::Null) {
+        match best {
+            None => best = Some(item),
+            Some(b) => match crate::eval::compare(item, b) {
+                Some(o) if o == want => best = Some(item),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "cannot compare a {} with a {}",
+                        item.type_name(),
+                        b.type_name()
+                    ))
+                }
+            },
+        }
+    }
+    Ok(best.cloned().unwrap_or(Value::Null))
 }
 
 /// The `n`th argument, or null.
