@@ -1,3 +1,4 @@
 //! Benchmarks of weft's performance targets (see BENCHMARKS.md).
 
+pub mod order;
 pub mod synth;

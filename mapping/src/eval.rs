@@ -119,7 +119,30 @@ impl Env<'_> {
             .map(|(_, v)| v)
     }
 
+    /// The value a path (`source.a.b`, a name) denotes, borrowed: reading one
+    /// field must not copy the whole payload.
+    fn path_ref(&self, e: &Expr) -> Option<&Value> {
+        static NULL: Value = Value::Null;
+        match &e.kind {
+            ExprKind::Var(n) => self.get(n),
+            ExprKind::Field(b, f) => Some(match self.path_ref(b)? {
+                Value::Object(fields) => fields
+                    .iter()
+                    .find(|(k, _)| k == f)
+                    .map(|(_, v)| v)
+                    .unwrap_or(&NULL),
+                _ => &NULL,
+            }),
+            _ => None,
+        }
+    }
+
     fn eval(&mut self, e: &Expr) -> R {
+        if matches!(e.kind, ExprKind::Field(..)) {
+            if let Some(v) = self.path_ref(e) {
+                return Ok(v.clone());
+            }
+        }
         Ok(match &e.kind {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),

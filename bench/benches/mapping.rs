@@ -1,0 +1,37 @@
+//! weft's mapping engine against the same mapping written by hand in Rust
+//! (see src/order.rs), JSON text in to JSON text out, at 5, 50 and 200 lines.
+//! Outputs are checked equal before anything is timed.
+//!
+//! cargo bench -p weft-bench --bench mapping
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use weft_bench::order::{by_hand, input, normalize, WeftMapping};
+
+fn same_output(a: &str, b: &str) {
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(a).unwrap(),
+        serde_json::from_str(b).unwrap(),
+    );
+    assert_eq!(normalize(&a), normalize(&b), "engines disagree");
+}
+
+fn mapping(c: &mut Criterion) {
+    let weft = WeftMapping::compile();
+    let mut group = c.benchmark_group("order");
+    for lines in [5usize, 50, 200] {
+        let text = input(lines).to_string();
+        same_output(&weft.run(&text).unwrap(), &by_hand(&text).unwrap());
+        group.throughput(Throughput::Elements(1));
+        group.bench_with_input(BenchmarkId::new("weft", lines), &text, |b, t| {
+            b.iter(|| weft.run(t).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("rust-by-hand", lines), &text, |b, t| {
+            b.iter(|| by_hand(t).unwrap())
+        });
+    }
+    group.finish();
+    c.bench_function("compile weft mapping", |b| b.iter(WeftMapping::compile));
+}
+
+criterion_group!(benches, mapping);
+criterion_main!(benches);
