@@ -396,3 +396,24 @@ mapping m: In@1 -> Out@1 {
     let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
     assert_eq!(got, [("mapping-nullable-to-required", 4)], "{found:?}");
 }
+
+#[test]
+fn a_match_over_a_boolean_must_cover_both_values() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = match count(source.items) > 0 { true => "some" }
+  total  = decimal(source.amount)?
+  label  = match source.id == "x" { true => "x"  false => "y" }
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(got, [("mapping-match-not-exhaustive", 2)], "{found:?}");
+    assert!(
+        found[0].2.ends_with("does not cover false"),
+        "{}",
+        found[0].2
+    );
+}

@@ -455,7 +455,7 @@ pub static MAPPING_MATCH_NOT_EXHAUSTIVE: Rule = Rule {
     category: Category::Mapping,
     default_severity: Error,
     configurable: false,
-    summary: "A `match` over an enum does not cover every value and has no `_` arm.",
+    summary: "A `match` over an enum (or a boolean) does not cover every value and has no `_` arm.",
     why: "A value added to the enum later (or one forgotten now) would fail at run time.",
     fix: "Add arms for the missing values (listed), or a `_ => ...` arm.",
     example: "status = match source.state { \"paid\" => \"confirmed\" }\n",

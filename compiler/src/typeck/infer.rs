@@ -952,6 +952,9 @@ impl Cx {
                     Pattern::Wildcard(_) => wildcard = true,
                     Pattern::Literal(lit) => {
                         null_arm |= lit.kind == ExprKind::Null;
+                        if let ExprKind::Bool(b) = lit.kind {
+                            covered.push(b.to_string());
+                        }
                         if let (ExprKind::Str(parts), Ty::Enum(values)) = (&lit.kind, st.non_null())
                         {
                             if let [StrPart::Text(v)] = parts.as_slice() {
@@ -973,10 +976,26 @@ impl Cx {
             let t = self.expr(&arm.value, false);
             result = Ty::unify(result, t);
         }
-        if let Ty::Enum(values) = st.non_null() {
+        let booleans = ["true".to_string(), "false".to_string()];
+        let finite: Option<&[String]> = match st.non_null() {
+            Ty::Enum(values) => Some(values),
+            Ty::Bool => Some(&booleans),
+            _ => None,
+        };
+        if let Some(values) = finite {
+            let quote = matches!(st.non_null(), Ty::Enum(_));
             let missing: Vec<&String> = values.iter().filter(|v| !covered.contains(v)).collect();
             if !wildcard && !missing.is_empty() {
-                let list: Vec<String> = missing.iter().map(|v| format!("\"{v}\"")).collect();
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|v| {
+                        if quote {
+                            format!("\"{v}\"")
+                        } else {
+                            v.to_string()
+                        }
+                    })
+                    .collect();
                 self.error(
                     &rules::MAPPING_MATCH_NOT_EXHAUSTIVE,
                     Span {
