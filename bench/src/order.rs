@@ -219,7 +219,7 @@ impl WeftMapping {
     pub fn run(&self, input: &str) -> Result<String, String> {
         let json: Json = serde_json::from_str(input).map_err(|e| e.to_string())?;
         let source = weft_mapping::Value::from_json(&json, &self.coerce)?;
-        let out = weft_mapping::evaluate_with(&self.body, &source, &self.globals, &[])
+        let out = weft_mapping::evaluate_with(&self.body, source, &self.globals, &[])
             .map_err(|e| e.message)?;
         serde_json::to_string(&out.to_json()).map_err(|e| e.to_string())
     }

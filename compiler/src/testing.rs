@@ -147,7 +147,7 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
         Err(e) => return broken(format!("the input does not match the source contract: {e}")),
     };
     let functions = crate::check::mappings::user_functions(&c.specs);
-    let result = weft_mapping::evaluate_with(&ast, &source, &table_values(report), &functions);
+    let result = weft_mapping::evaluate_with(&ast, source, &table_values(report), &functions);
     if let Some(expected) = &case.expect_error {
         let wanted = expected
             .get("message_contains")

@@ -31,7 +31,7 @@ pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
 }
 
 /// Runs `body` on `source`, producing the target object.
-pub fn evaluate(body: &Body, source: &Value) -> R {
+pub fn evaluate(body: &Body, source: Value) -> R {
     evaluate_with(body, source, &[], &[])
 }
 
@@ -43,12 +43,13 @@ pub const MAX_CALL_DEPTH: u32 = 32;
 /// and the workspace's user functions.
 pub fn evaluate_with(
     body: &Body,
-    source: &Value,
+    source: Value,
     globals: &[(String, Value)],
     functions: &[Function],
 ) -> R {
     let mut vars = globals.to_vec();
-    vars.push(("source".to_string(), source.clone()));
+    // The payload is moved in, never copied.
+    vars.push(("source".to_string(), source));
     let mut env = Env {
         vars,
         functions,

@@ -6,7 +6,7 @@ use weft_mapping::{evaluate, parse_body, Coerce, Value};
 fn run(body: &str, input: serde_json::Value, coerce: Coerce) -> Result<serde_json::Value, String> {
     let ast = parse_body(body).expect("parses");
     let source = Value::from_json(&input, &coerce).map_err(|e| format!("input: {e}"))?;
-    evaluate(&ast, &source)
+    evaluate(&ast, source)
         .map(|v| v.to_json())
         .map_err(|e| e.message)
 }
@@ -78,7 +78,7 @@ fn failures_carry_their_reason_and_position() {
     let body = "a = decimal(source.x)?\n";
     let ast = parse_body(body).unwrap();
     let src = Value::from_json(&json!({ "x": "12,50" }), &Coerce::Keep).unwrap();
-    let e = evaluate(&ast, &src).unwrap_err();
+    let e = evaluate(&ast, src).unwrap_err();
     assert_eq!(e.message, "`12,50` is not a decimal");
     assert_eq!(
         &body[e.span.start as usize..e.span.end as usize],
@@ -123,7 +123,7 @@ fn user_functions_run_and_recursion_is_bounded() {
     let run = |body: &str| {
         let ast = parse_body(body).unwrap();
         let src = Value::from_json(&json!({ "p": " 12.50 " }), &Coerce::Keep).unwrap();
-        weft_mapping::evaluate_with(&ast, &src, &[], &functions).map(|v| v.to_json())
+        weft_mapping::evaluate_with(&ast, src, &[], &functions).map(|v| v.to_json())
     };
     assert_eq!(
         run("a = money(source.p)?\n").unwrap(),
