@@ -417,3 +417,29 @@ fn a_match_over_a_boolean_must_cover_both_values() {
         found[0].2
     );
 }
+
+#[test]
+fn a_field_past_its_sunset_is_found_through_lambdas() {
+    let contracts = CONTRACTS.replace(
+        "        qty: { type: integer, required: true }",
+        "        qty: { type: integer, required: true }\n        old_sku: { type: string, deprecated: { since: 1.1.0, sunset: 2020-01-01 } }",
+    );
+    let found = findings_with(
+        &contracts,
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id
+  total  = decimal(source.amount)?
+  label  = "x"
+  status = "pending"
+  lines  = source.items.map(i -> { sku: i.old_sku ?? i.sku, quantity: i.qty })
+}
+"#,
+    );
+    let got: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(got, [("deprecated-field-past-sunset", 6)], "{found:?}");
+    assert!(
+        found[0].2.contains("source.items[].old_sku"),
+        "{}",
+        found[0].2
+    );
+}

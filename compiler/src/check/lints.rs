@@ -6,19 +6,20 @@ use super::references::Usage;
 use super::sunset::Sunset;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
-use crate::source::Loc;
+use crate::source::{Loc, SourceMap};
 use crate::spec::Specs;
 
 pub fn check(
     specs: &Specs,
     idx: &Index,
+    sources: &SourceMap,
     usage: &Usage,
     sunset: &Sunset,
     diags: &mut Vec<Diagnostic>,
 ) {
     flows(specs, idx, diags);
     contracts(specs, sunset, diags);
-    mapping_sunset(specs, idx, sunset, diags);
+    mapping_sunset(specs, idx, sources, sunset, diags);
     unused(specs, idx, usage, diags);
 }
 
@@ -139,24 +140,37 @@ fn contracts(specs: &Specs, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Mapping bodies that read a field past its sunset (`source.legacy_code`).
-fn mapping_sunset(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
+/// Mapping bodies that read a field past its sunset, found through the type
+/// checker's lineage (so reads through lets, lambda parameters and user
+/// functions' arguments count: `source.items.map(i -> i.legacy)`).
+fn mapping_sunset(
+    specs: &Specs,
+    idx: &Index,
+    sources: &SourceMap,
+    sunset: &Sunset,
+    diags: &mut Vec<Diagnostic>,
+) {
     for m in specs.mappings.iter().filter(|m| m.meta.is_workspace()) {
-        let (Some(body), Some(src)) = (
-            &m.body,
-            m.source.as_ref().and_then(|s| idx.contract(s.get()?)),
-        ) else {
+        let Some(src) = m.source.as_ref().and_then(|s| idx.contract(s.get()?)) else {
             continue;
         };
-        for (root, segs, offset) in paths::paths_in_expression(&body.value) {
-            if root != "source" {
-                continue;
-            }
-            if let Ok(field) = paths::resolve(specs, idx, src, &segs) {
-                let start = body.loc.start as usize + offset;
-                let end = start + root.len() + segs.iter().map(|s| s.len() + 1).sum::<usize>();
-                let path = format!("source.{}", segs.join("."));
-                sunset.check_field_use(field, &path, Loc::new(body.loc.file, start, end), diags);
+        let Some(checked) = super::mappings::check_mapping(specs, idx, sources, m) else {
+            continue;
+        };
+        let Ok(result) = &checked.result else {
+            continue;
+        };
+        for field in &result.lineage {
+            for (path, span) in &field.sources {
+                let segs: Vec<&str> = path.split('.').map(|s| s.trim_end_matches("[]")).collect();
+                if let Ok(f) = paths::resolve(specs, idx, src, &segs) {
+                    sunset.check_field_use(
+                        f,
+                        &format!("source.{path}"),
+                        checked.map.loc(checked.file, *span),
+                        diags,
+                    );
+                }
             }
         }
     }

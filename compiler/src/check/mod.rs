@@ -111,7 +111,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     settings::check(&c.specs, c.manifest.as_ref(), &mut diags);
     tables::check(&c.specs, &mut diags);
     secrets::check(&c.specs, &c.sources, &mut diags);
-    lints::check(&c.specs, &idx, &usage, &sunset, &mut diags);
+    lints::check(&c.specs, &idx, &c.sources, &usage, &sunset, &mut diags);
     let mut sups = suppress::collect(&c.sources, &mut diags);
     suppress::apply(&c.sources, &mut sups, &mut diags);
     apply_levels(&c, &mut diags);
