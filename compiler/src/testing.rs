@@ -1,7 +1,6 @@
 //! `weft test`: runs every `kind: test` case of a workspace through the
 //! mapping evaluator and compares the result with the expected JSON.
 
-use crate::check::mappings::check_mapping;
 use crate::check::Report;
 use crate::spec::test_spec::{Fixture, TestCase, TestSpec};
 use crate::typeck;
@@ -82,38 +81,18 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
     let Some(name) = &t.mapping else {
         return broken("the test names no mapping".into());
     };
-    let Some(m) = c
-        .specs
-        .mappings
-        .iter()
-        .find(|m| m.meta.name.value == name.value)
-    else {
+    let Some((_, checked)) = report.mapping(&name.value) else {
         return broken(format!("no mapping `{}`", name.value));
     };
-    let Some(checked) = check_mapping(&c.specs, &report.index, &c.sources, m) else {
+    let Some((checked, Some(ast), Some(source_ty))) = checked
+        .filter(|c| c.is_clean())
+        .map(|c| (c, c.ast.as_ref(), c.source.as_ref()))
+    else {
         return broken(format!(
-            "mapping `{}` has no body or unresolved contracts: run `weft check`",
+            "mapping `{}` has errors or unresolved contracts: run `weft check`",
             name.value
         ));
     };
-    match &checked.result {
-        Ok(r) if r.errors.is_empty() => {}
-        _ => {
-            return broken(format!(
-                "mapping `{}` has errors: run `weft check`",
-                name.value
-            ))
-        }
-    }
-    let Ok(ast) = weft_mapping::parse_body(&m.body.as_ref().expect("checked above").value) else {
-        return broken("the mapping does not parse".into());
-    };
-    let source_ty = m
-        .source
-        .as_ref()
-        .and_then(|s| report.index.contract(s.get()?))
-        .map(|i| typeck::object_ty(&c.specs, &report.index, &c.specs.contracts[i].shape, 0))
-        .unwrap_or(typeck::Ty::Any);
     let dir = c
         .sources
         .get(t.meta.file)
@@ -142,12 +121,12 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
         Ok(j) => j,
         Err(e) => return broken(e),
     };
-    let source = match weft_mapping::Value::from_json(&input, &typeck::coerce(&source_ty)) {
+    let source = match weft_mapping::Value::from_json(&input, &typeck::coerce(source_ty)) {
         Ok(v) => v,
         Err(e) => return broken(format!("the input does not match the source contract: {e}")),
     };
-    let functions = crate::check::mappings::user_functions(&c.specs);
-    let result = weft_mapping::evaluate_with(&ast, source, &table_values(report), &functions);
+    let env = &report.mapping_env;
+    let result = weft_mapping::evaluate_with(ast, source, &env.table_values, &env.functions);
     if let Some(expected) = &case.expect_error {
         let wanted = expected
             .get("message_contains")
@@ -206,36 +185,6 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
             }
         }
     }
-}
-
-/// The workspace's lookup tables as run-time values, by name.
-fn table_values(report: &Report) -> Vec<(String, weft_mapping::Value)> {
-    report
-        .compilation
-        .specs
-        .tables
-        .iter()
-        .map(|t| {
-            let coerce = match t.value.as_str() {
-                "decimal" => weft_mapping::Coerce::Decimal,
-                _ => weft_mapping::Coerce::Keep,
-            };
-            let entries = t
-                .entries
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((
-                        k.value.clone(),
-                        weft_mapping::Value::from_json(&v.to_json(), &coerce).ok()?,
-                    ))
-                })
-                .collect();
-            (
-                t.meta.name.value.clone(),
-                weft_mapping::Value::Object(entries),
-            )
-        })
-        .collect()
 }
 
 /// `v` with every object's keys sorted.

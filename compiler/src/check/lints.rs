@@ -1,25 +1,26 @@
 //! The configurable lint rules over flows, contracts, systems and policies.
 
 use super::index::Index;
+use super::mappings::CheckedMapping;
 use super::paths;
 use super::references::Usage;
 use super::sunset::Sunset;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
-use crate::source::{Loc, SourceMap};
+use crate::source::Loc;
 use crate::spec::Specs;
 
 pub fn check(
     specs: &Specs,
     idx: &Index,
-    sources: &SourceMap,
+    checked: &[Option<CheckedMapping>],
     usage: &Usage,
     sunset: &Sunset,
     diags: &mut Vec<Diagnostic>,
 ) {
     flows(specs, idx, diags);
     contracts(specs, sunset, diags);
-    mapping_sunset(specs, idx, sources, sunset, diags);
+    mapping_sunset(specs, idx, checked, sunset, diags);
     unused(specs, idx, usage, diags);
 }
 
@@ -146,18 +147,18 @@ fn contracts(specs: &Specs, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
 fn mapping_sunset(
     specs: &Specs,
     idx: &Index,
-    sources: &SourceMap,
+    checked: &[Option<CheckedMapping>],
     sunset: &Sunset,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for m in specs.mappings.iter().filter(|m| m.meta.is_workspace()) {
-        let Some(src) = m.source.as_ref().and_then(|s| idx.contract(s.get()?)) else {
+    for (m, checked) in specs.mappings.iter().zip(checked) {
+        let Some(checked) = checked.as_ref().filter(|_| m.meta.is_workspace()) else {
             continue;
         };
-        let Some(checked) = super::mappings::check_mapping(specs, idx, sources, m) else {
-            continue;
-        };
-        let Ok(result) = &checked.result else {
+        let (Some(src), Ok(result)) = (
+            m.source.as_ref().and_then(|s| idx.contract(s.get()?)),
+            &checked.result,
+        ) else {
             continue;
         };
         for field in &result.lineage {

@@ -7,10 +7,12 @@ use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::source::{Loc, SourceMap};
 use crate::spec::mapping::Mapping;
+use crate::spec::table::Table;
 use crate::spec::Specs;
 use crate::typeck;
 
 /// Maps byte offsets in a body's text to byte offsets in its file.
+#[derive(Debug)]
 pub struct BodyMap {
     /// `(offset in the body, offset in the file)` at the start of each body line.
     lines: Vec<(usize, usize)>,
@@ -73,102 +75,179 @@ impl BodyMap {
     }
 }
 
+/// What every mapping body sees besides its source, built once per check:
+/// the lookup tables (as types to check against and as values to run with)
+/// and the user functions whose bodies parse.
+#[derive(Debug, Default)]
+pub struct MappingEnv {
+    pub table_types: Vec<(String, typeck::Ty)>,
+    pub table_values: Vec<(String, weft_mapping::Value)>,
+    pub functions: Vec<weft_mapping::ast::Function>,
+}
+
+impl MappingEnv {
+    pub fn of(specs: &Specs) -> MappingEnv {
+        MappingEnv {
+            table_types: specs
+                .tables
+                .iter()
+                .map(|t| (t.meta.name.value.clone(), table_type(t)))
+                .collect(),
+            table_values: specs
+                .tables
+                .iter()
+                .map(|t| (t.meta.name.value.clone(), table_value(t)))
+                .collect(),
+            functions: specs
+                .functions
+                .iter()
+                .filter_map(|f| {
+                    Some(weft_mapping::ast::Function {
+                        name: f.meta.name.value.clone(),
+                        params: f.params.iter().map(|p| p.value.clone()).collect(),
+                        body: weft_mapping::parse_function_body(&f.body.value).ok()?,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A table as a type: its keys, and its value type (a string table's values are known).
+fn table_type(t: &Table) -> typeck::Ty {
+    let value = match t.value.as_str() {
+        "integer" => typeck::Ty::Int,
+        "decimal" => typeck::Ty::Decimal,
+        "boolean" => typeck::Ty::Bool,
+        _ => {
+            let mut values: Vec<String> = Vec::new();
+            for v in t.entries.iter().filter_map(|(_, v)| v.as_str()) {
+                if !values.iter().any(|x| x == v) {
+                    values.push(v.to_string());
+                }
+            }
+            typeck::Ty::Enum(values)
+        }
+    };
+    typeck::Ty::Table {
+        keys: t.entries.iter().map(|(k, _)| k.value.clone()).collect(),
+        value: Box::new(value),
+    }
+}
+
+/// A table as the evaluator reads it.
+fn table_value(t: &Table) -> weft_mapping::Value {
+    let coerce = if t.value == "decimal" {
+        weft_mapping::Coerce::Decimal
+    } else {
+        weft_mapping::Coerce::Keep
+    };
+    weft_mapping::Value::Object(
+        t.entries
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.value.clone(),
+                    weft_mapping::Value::from_json(&v.to_json(), &coerce).ok()?,
+                ))
+            })
+            .collect(),
+    )
+}
+
 /// A mapping's body, parsed and type-checked, with the map from body offsets to its file.
+#[derive(Debug)]
 pub struct CheckedMapping {
     pub map: BodyMap,
     pub file: crate::source::FileId,
+    /// The parsed body (when it parses).
+    pub ast: Option<weft_mapping::ast::Body>,
+    /// The source contract's type (when both contracts resolve): how inputs are read.
+    pub source: Option<typeck::Ty>,
+    /// Syntax errors, or the type check (empty when a contract is unresolved:
+    /// the resolver reports that).
     pub result: Result<typeck::Checked, Vec<weft_mapping::SyntaxError>>,
 }
 
-/// Parses and type-checks one mapping; `None` without a body or with an
-/// unresolved source or target contract (those are reported elsewhere).
-pub fn check_mapping(
+impl CheckedMapping {
+    /// Parsed, both contracts resolved, and no type error: safe to run.
+    pub fn is_clean(&self) -> bool {
+        self.source.is_some() && matches!(&self.result, Ok(r) if r.errors.is_empty())
+    }
+}
+
+/// Parses and type-checks every mapping once; the result is index-aligned with
+/// `specs.mappings` (`None` for a mapping without a body).
+pub fn check_all(
     specs: &Specs,
     idx: &Index,
     sources: &SourceMap,
+    env: &MappingEnv,
+) -> Vec<Option<CheckedMapping>> {
+    specs
+        .mappings
+        .iter()
+        .map(|m| check_mapping(specs, idx, sources, env, m))
+        .collect()
+}
+
+fn check_mapping(
+    specs: &Specs,
+    idx: &Index,
+    sources: &SourceMap,
+    env: &MappingEnv,
     m: &Mapping,
 ) -> Option<CheckedMapping> {
     let body = m.body.as_ref()?;
     let file = body.loc.file;
     let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
-    let result = match weft_mapping::parse_body(&body.value) {
-        Err(errors) => Err(errors),
-        Ok(ast) => {
-            let contract = |slot: &Option<crate::spec::RefSlot>| {
-                let i = idx.contract(slot.as_ref()?.get()?)?;
-                Some(typeck::object_ty(specs, idx, &specs.contracts[i].shape, 0))
-            };
-            let (source, target) = (contract(&m.source), contract(&m.target));
-            match (source, target) {
-                (Some(source), Some(target)) => Ok(typeck::check_body(
-                    &ast,
-                    &source,
-                    &target,
-                    &table_types(specs),
-                    &user_functions(specs),
-                )),
-                // Unresolved contracts are reported by the resolver; the syntax was fine.
-                _ => Ok(typeck::Checked {
-                    errors: Vec::new(),
-                    lineage: Vec::new(),
-                }),
-            }
+    let ast = match weft_mapping::parse_body(&body.value) {
+        Ok(ast) => ast,
+        Err(errors) => {
+            return Some(CheckedMapping {
+                map,
+                file,
+                ast: None,
+                source: None,
+                result: Err(errors),
+            })
         }
     };
-    Some(CheckedMapping { map, file, result })
+    let contract = |slot: &Option<crate::spec::RefSlot>| {
+        let i = idx.contract(slot.as_ref()?.get()?)?;
+        Some(typeck::object_ty(specs, idx, &specs.contracts[i].shape, 0))
+    };
+    let (source, result) = match (contract(&m.source), contract(&m.target)) {
+        (Some(source), Some(target)) => {
+            let checked =
+                typeck::check_body(&ast, &source, &target, &env.table_types, &env.functions);
+            (Some(source), checked)
+        }
+        _ => (
+            None,
+            typeck::Checked {
+                errors: Vec::new(),
+                lineage: Vec::new(),
+            },
+        ),
+    };
+    Some(CheckedMapping {
+        map,
+        file,
+        ast: Some(ast),
+        source,
+        result: Ok(result),
+    })
 }
 
-/// The user functions whose bodies parse (the others are reported by `check`).
-pub fn user_functions(specs: &Specs) -> Vec<weft_mapping::ast::Function> {
-    specs
-        .functions
-        .iter()
-        .filter_map(|f| {
-            Some(weft_mapping::ast::Function {
-                name: f.meta.name.value.clone(),
-                params: f.params.iter().map(|p| p.value.clone()).collect(),
-                body: weft_mapping::parse_function_body(&f.body.value).ok()?,
-            })
-        })
-        .collect()
-}
-
-/// Every lookup table of the workspace as a type, by name.
-pub fn table_types(specs: &Specs) -> Vec<(String, typeck::Ty)> {
-    specs
-        .tables
-        .iter()
-        .map(|t| {
-            let value = match t.value.as_str() {
-                "integer" => typeck::Ty::Int,
-                "decimal" => typeck::Ty::Decimal,
-                "boolean" => typeck::Ty::Bool,
-                // The values are known: a string table's value is one of them.
-                _ => {
-                    let mut values: Vec<String> = Vec::new();
-                    for v in t.entries.iter().filter_map(|(_, v)| v.as_str()) {
-                        if !values.iter().any(|x| x == v) {
-                            values.push(v.to_string());
-                        }
-                    }
-                    typeck::Ty::Enum(values)
-                }
-            };
-            let keys = t.entries.iter().map(|(k, _)| k.value.clone()).collect();
-            (
-                t.meta.name.value.clone(),
-                typeck::Ty::Table {
-                    keys,
-                    value: Box::new(value),
-                },
-            )
-        })
-        .collect()
-}
-
-pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let functions = user_functions(specs);
-    let tables = table_types(specs);
+/// Reports syntax and type errors of user functions and of the checked mappings.
+pub fn report(
+    specs: &Specs,
+    sources: &SourceMap,
+    env: &MappingEnv,
+    checked: &[Option<CheckedMapping>],
+    diags: &mut Vec<Diagnostic>,
+) {
     for f in &specs.functions {
         let file = f.body.loc.file;
         let map = BodyMap::new(&sources.get(file).text, f.body.loc, &f.body.value);
@@ -181,7 +260,7 @@ pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Di
             ),
             Ok(body) => {
                 let ast = weft_mapping::ast::Function { name: name.clone(), params: f.params.iter().map(|p| p.value.clone()).collect(), body };
-                for e in typeck::check_function(&ast, &tables, &functions) {
+                for e in typeck::check_function(&ast, &env.table_types, &env.functions) {
                     diags.push(
                         Diagnostic::new(e.rule, map.loc(file, e.span), format!("in function `{name}`: {}", e.message))
                             .label(e.label)
@@ -191,12 +270,10 @@ pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Di
             }
         }
     }
-    for m in &specs.mappings {
-        let Some(checked) = check_mapping(specs, idx, sources, m) else {
-            continue;
-        };
+    for (m, checked) in specs.mappings.iter().zip(checked) {
+        let Some(checked) = checked else { continue };
         let (map, file) = (&checked.map, checked.file);
-        match checked.result {
+        match &checked.result {
             Err(errors) => {
                 for e in errors {
                     diags.push(
@@ -207,15 +284,15 @@ pub fn check(specs: &Specs, idx: &Index, sources: &SourceMap, diags: &mut Vec<Di
                 }
             }
             Ok(result) => {
-                for e in result.errors {
+                for e in &result.errors {
                     diags.push(
                         Diagnostic::new(
                             e.rule,
                             map.loc(file, e.span),
                             format!("in mapping `{}`: {}", m.meta.name.value, e.message),
                         )
-                        .label(e.label)
-                        .maybe_hint(e.hint),
+                        .label(e.label.clone())
+                        .maybe_hint(e.hint.clone()),
                     );
                 }
             }

@@ -40,6 +40,31 @@ impl Default for CheckOptions {
 pub struct Report {
     pub compilation: Compilation,
     pub index: index::Index,
+    /// Every mapping parsed and type-checked, index-aligned with `specs.mappings`.
+    pub mappings: Vec<Option<mappings::CheckedMapping>>,
+    /// The tables and user functions mapping bodies see.
+    pub mapping_env: mappings::MappingEnv,
+}
+
+impl Report {
+    /// The checked form of the mapping called `name`, and its spec.
+    pub fn mapping(
+        &self,
+        name: &str,
+    ) -> Option<(
+        &crate::spec::mapping::Mapping,
+        Option<&mappings::CheckedMapping>,
+    )> {
+        let specs = &self.compilation.specs;
+        let i = specs
+            .mappings
+            .iter()
+            .position(|m| m.meta.name.value == name)?;
+        Some((
+            &specs.mappings[i],
+            self.mappings.get(i).and_then(Option::as_ref),
+        ))
+    }
 }
 
 /// Counts for the summary line.
@@ -106,12 +131,27 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     let usage = references::resolve(&c.specs, &idx, &c.sources, &mut diags);
     systems::check(&c.specs, &mut diags);
     flows::check(&c.specs, &idx, &sunset, &mut diags);
-    mappings::check(&c.specs, &idx, &c.sources, &mut diags);
+    let mapping_env = mappings::MappingEnv::of(&c.specs);
+    let checked_mappings = mappings::check_all(&c.specs, &idx, &c.sources, &mapping_env);
+    mappings::report(
+        &c.specs,
+        &c.sources,
+        &mapping_env,
+        &checked_mappings,
+        &mut diags,
+    );
     ownership::check(&c.specs, &idx, &mut diags);
     settings::check(&c.specs, c.manifest.as_ref(), &mut diags);
     tables::check(&c.specs, &mut diags);
     secrets::check(&c.specs, &c.sources, &mut diags);
-    lints::check(&c.specs, &idx, &c.sources, &usage, &sunset, &mut diags);
+    lints::check(
+        &c.specs,
+        &idx,
+        &checked_mappings,
+        &usage,
+        &sunset,
+        &mut diags,
+    );
     let mut sups = suppress::collect(&c.sources, &mut diags);
     suppress::apply(&c.sources, &mut sups, &mut diags);
     apply_levels(&c, &mut diags);
@@ -120,6 +160,8 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     Ok(Report {
         compilation: c,
         index: idx,
+        mappings: checked_mappings,
+        mapping_env,
     })
 }
 

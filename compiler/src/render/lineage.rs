@@ -3,7 +3,6 @@
 //! column-lineage dataset facet.
 
 use super::Position;
-use crate::check::mappings::check_mapping;
 use crate::check::Report;
 use serde::Serialize;
 use serde_json::json;
@@ -45,7 +44,7 @@ pub enum LineageError {
 /// The lineage of the mapping called `name` in a checked workspace.
 pub fn of(report: &Report, name: &str) -> Result<MappingLineage, LineageError> {
     let c = &report.compilation;
-    let Some(m) = c.specs.mappings.iter().find(|m| m.meta.name.value == name) else {
+    let Some((m, checked)) = report.mapping(name) else {
         let mut names: Vec<String> = c
             .specs
             .mappings
@@ -55,16 +54,12 @@ pub fn of(report: &Report, name: &str) -> Result<MappingLineage, LineageError> {
         names.sort();
         return Err(LineageError::UnknownMapping(names));
     };
-    let invalid = || {
-        LineageError::Invalid(format!(
+    let Some((checked, Ok(result))) = checked.filter(|c| c.is_clean()).map(|c| (c, &c.result))
+    else {
+        return Err(LineageError::Invalid(format!(
             "mapping `{name}` has errors: run `weft check` and fix them first"
-        ))
+        )));
     };
-    let checked = check_mapping(&c.specs, &report.index, &c.sources, m).ok_or_else(invalid)?;
-    let result = checked.result.map_err(|_| invalid())?;
-    if !result.errors.is_empty() {
-        return Err(invalid());
-    }
     let position = |span: weft_mapping::ast::Span| {
         Position::of(&c.sources, checked.map.loc(checked.file, span))
     };

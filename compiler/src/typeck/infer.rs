@@ -8,6 +8,7 @@ use crate::rules::{self, Rule};
 use weft_mapping::ast::*;
 
 /// A type error in a body (span in body offsets).
+#[derive(Debug)]
 pub struct TypeError {
     pub rule: &'static Rule,
     pub span: Span,
@@ -28,6 +29,7 @@ pub struct FieldLineage {
 }
 
 /// The outcome of checking a body: type errors and lineage.
+#[derive(Debug)]
 pub struct Checked {
     pub errors: Vec<TypeError>,
     pub lineage: Vec<FieldLineage>,
