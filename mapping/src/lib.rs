@@ -14,7 +14,7 @@ pub mod value;
 
 pub use eval::{evaluate, evaluate_expr, evaluate_with, MappingError};
 pub use file::{parse_file, FunctionHeader, MappingHeader, WeftFileItems, MAX_FILE_BYTES};
-pub use parse::{parse_body, parse_expr, parse_function_body, visit_children, MAX_BODY_BYTES};
+pub use parse::{children, parse_body, parse_expr, parse_function_body, MAX_BODY_BYTES};
 pub use split::MAX_DEPTH;
 pub use syntax_error::SyntaxError;
 pub use value::{Coerce, Value};

@@ -124,92 +124,66 @@ pub fn parse_function_body(text: &str) -> Result<Expr, SyntaxError> {
 
 /// Parses one expression (flow conditions and keys use the same language).
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
-    let wrapped = format!("x = {text}");
-    match MappingGrammar::parse(Rule::item, &wrapped) {
-        Ok(mut pairs) => match build_item(
-            pairs
-                .next()
-                .expect("item")
-                .kids()
-                .next()
-                .expect("item body"),
-            0,
-        ) {
-            Item::Assign { mut value, .. } => {
-                shift(&mut value, -4);
-                Ok(value)
-            }
-            Item::Let { .. } => unreachable!("wrapped as an assignment"),
-        },
-        Err(e) => {
-            let mut err = to_error(e, &wrapped, 0);
-            err.span.start = err.span.start.saturating_sub(4);
-            err.span.end = err.span.end.saturating_sub(4);
-            Err(err)
-        }
-    }
+    let mut pairs =
+        MappingGrammar::parse(Rule::expr_only, text).map_err(|e| to_error(e, text, 0))?;
+    let expr = pairs
+        .next()
+        .expect("expr_only")
+        .kids()
+        .next()
+        .expect("the grammar requires an expression");
+    Ok(build_expr(expr, 0))
 }
 
-fn shift(e: &mut Expr, by: i64) {
-    let f = |v: u32| (v as i64 + by).max(0) as u32;
-    e.span = Span {
-        start: f(e.span.start),
-        end: f(e.span.end),
-    };
-    visit_children(e, &mut |c| shift(c, by));
-}
-
-/// Calls `f` on every direct child expression.
-pub fn visit_children(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    match &mut e.kind {
-        ExprKind::Str(parts) => parts.iter_mut().for_each(|p| {
-            if let StrPart::Expr(x) = p {
-                f(x)
-            }
-        }),
-        ExprKind::Array(xs) => xs.iter_mut().for_each(f),
-        ExprKind::Object(entries) => entries.iter_mut().for_each(|(_, _, x)| f(x)),
+/// The direct child expressions of `e`, in source order.
+pub fn children(e: &Expr) -> Vec<&Expr> {
+    let mut out: Vec<&Expr> = Vec::new();
+    match &e.kind {
+        ExprKind::Str(parts) => out.extend(parts.iter().filter_map(|p| match p {
+            StrPart::Expr(x) => Some(x),
+            StrPart::Text(_) => None,
+        })),
+        ExprKind::Array(xs) | ExprKind::Call { args: xs, .. } => out.extend(xs),
+        ExprKind::Object(entries) => out.extend(entries.iter().map(|(_, _, x)| x)),
         ExprKind::Field(x, _)
         | ExprKind::Unary(_, x)
         | ExprKind::Try(x)
-        | ExprKind::Lambda { body: x, .. } => f(x),
-        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
-            f(a);
-            f(b)
-        }
-        ExprKind::Call { args, .. } => args.iter_mut().for_each(f),
+        | ExprKind::Lambda { body: x, .. } => out.push(x),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => out.extend([a.as_ref(), b.as_ref()]),
         ExprKind::Method { receiver, args, .. } => {
-            f(receiver);
-            args.iter_mut().for_each(f)
+            out.push(receiver);
+            out.extend(args);
         }
         ExprKind::If {
             cond,
             then,
             otherwise,
         } => {
-            f(cond);
-            f(then);
-            if let Some(o) = otherwise {
-                f(o)
-            }
+            out.extend([cond.as_ref(), then.as_ref()]);
+            out.extend(otherwise.as_deref());
         }
         ExprKind::Block { lets, value } => {
-            lets.iter_mut().for_each(|(_, x)| f(x));
-            f(value)
+            out.extend(lets.iter().map(|(_, x)| x));
+            out.push(value);
         }
         ExprKind::Match { subject, arms } => {
-            f(subject);
+            out.push(subject);
             for arm in arms {
-                for p in &mut arm.patterns {
-                    if let Pattern::Literal(x) = p {
-                        f(x)
-                    }
-                }
-                f(&mut arm.value)
+                out.extend(arm.patterns.iter().filter_map(|p| match p {
+                    Pattern::Literal(x) => Some(x),
+                    Pattern::Wildcard(_) => None,
+                }));
+                out.push(&arm.value);
             }
         }
-        _ => {}
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Integer(_)
+        | ExprKind::Decimal(_)
+        | ExprKind::Float(_)
+        | ExprKind::Var(_) => {}
     }
+    out
 }
 
 /// The children of a pair, punctuation left out.

@@ -365,7 +365,7 @@ impl Loader {
             return;
         };
         for doc in docs {
-            let Some((kind_key, kind_node)) = doc.entry("kind") else {
+            let Some(kind_node) = doc.get("kind") else {
                 if doc.get("workspace").is_some() || doc.get("package").is_some() {
                     self.c.diagnostics.push(
                         Diagnostic::new(&rules::UNKNOWN_KIND, doc.loc, "a manifest belongs in `weft.yaml` at the root of the workspace or package")
@@ -390,7 +390,6 @@ impl Loader {
                             .unwrap_or_else(|| format!("use one of: {}", KINDS.join(", "))),
                     ),
                 );
-                let _ = kind_key;
                 continue;
             };
             let findings = structure::validate(kind, &doc);

@@ -90,13 +90,7 @@ pub fn check_function(
 
 /// Whether an expression contains `?` (so it can fail).
 fn contains_try(e: &Expr) -> bool {
-    if matches!(e.kind, ExprKind::Try(_)) {
-        return true;
-    }
-    let mut found = false;
-    let mut copy = e.clone();
-    weft_mapping::visit_children(&mut copy, &mut |c| found |= contains_try(c));
-    found
+    matches!(e.kind, ExprKind::Try(_)) || weft_mapping::children(e).into_iter().any(contains_try)
 }
 
 #[derive(Clone)]
