@@ -156,13 +156,13 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
         Err(e) => {
             let (line, col) = c
                 .sources
-                .get(checked.file)
+                .get(checked.map.file)
                 .line_col(checked.map.file_offset(e.span.start as usize));
             Outcome::Failed {
                 message: format!(
                     "{} (at {}:{line}:{col})",
                     e.message,
-                    c.sources.get(checked.file).name
+                    c.sources.get(checked.map.file).name
                 ),
             }
         }

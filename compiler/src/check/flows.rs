@@ -6,22 +6,43 @@ use super::paths;
 use super::sunset::Sunset;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::rules;
-use crate::source::{Loc, Spanned};
+use crate::source::{Loc, SourceMap, Spanned};
 use crate::spec::flow::{Flow, Step, Trigger};
 use crate::spec::system::Connector;
 use crate::spec::{RefSlot, Specs};
+use crate::yaml::ValueMap;
+
+/// What the flow checks read.
+struct Cx<'a> {
+    specs: &'a Specs,
+    idx: &'a Index,
+    sources: &'a SourceMap,
+    sunset: &'a Sunset,
+}
 
 /// Checks every flow.
-pub fn check(specs: &Specs, idx: &Index, sunset: &Sunset, diags: &mut Vec<Diagnostic>) {
+pub fn check(
+    specs: &Specs,
+    idx: &Index,
+    sources: &SourceMap,
+    sunset: &Sunset,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cx = Cx {
+        specs,
+        idx,
+        sources,
+        sunset,
+    };
     for flow in &specs.flows {
         let source = flow.source.as_ref().and_then(|s| lookup(idx, s));
         check_trigger(specs, idx, flow, source, diags);
-        check_steps(specs, idx, flow, source, sunset, diags);
+        check_steps(&cx, flow, source, diags);
         for key in [&flow.idempotency_key, &flow.ordering_key]
             .into_iter()
             .flatten()
         {
-            check_paths(specs, idx, key, source, source, sunset, diags);
+            check_paths(&cx, key, source, source, diags);
         }
     }
 }
@@ -168,14 +189,8 @@ fn check_trigger(
     }
 }
 
-fn check_steps(
-    specs: &Specs,
-    idx: &Index,
-    flow: &Flow,
-    source: Option<usize>,
-    sunset: &Sunset,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn check_steps(cx: &Cx, flow: &Flow, source: Option<usize>, diags: &mut Vec<Diagnostic>) {
+    let (specs, idx) = (cx.specs, cx.idx);
     let mut current = source;
     for (step, _) in &flow.steps {
         match step {
@@ -210,7 +225,7 @@ fn check_steps(
             }
             Step::Filter { when } | Step::Hold { when } => {
                 if let Some(w) = when {
-                    check_paths(specs, idx, w, source, current, sunset, diags);
+                    check_paths(cx, w, source, current, diags);
                 }
             }
             Step::Deliver {
@@ -264,27 +279,23 @@ fn check_steps(
 
 /// Checks the `source.` / `current.` paths of an expression; `text` is the expression as written.
 fn check_paths(
-    specs: &Specs,
-    idx: &Index,
+    cx: &Cx,
     text: &Spanned<String>,
     source: Option<usize>,
     current: Option<usize>,
-    sunset: &Sunset,
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Where the expression's characters start in the file: skip a quote if the scalar was quoted.
-    let file_offset = text.loc.start as usize
-        + usize::from(text.loc.end - text.loc.start > text.value.len() as u32);
+    let map = ValueMap::of(cx.sources, text);
     for (root, segs, offset) in paths::paths_in_expression(&text.value) {
         let Some(contract) = (if root == "source" { source } else { current }) else {
             continue;
         };
-        let start = file_offset + offset;
-        let end = start + root.len() + segs.iter().map(|s| s.len() + 1).sum::<usize>();
-        let loc = Loc::new(text.loc.file, start, end);
-        match paths::resolve(specs, idx, contract, &segs) {
+        let end = offset + root.len() + segs.iter().map(|s| s.len() + 1).sum::<usize>();
+        let loc = map.loc(offset as u32, end as u32);
+        match paths::resolve(cx.specs, cx.idx, contract, &segs) {
             Ok(field) => {
-                sunset.check_field_use(field, &format!("{root}.{}", segs.join(".")), loc, diags)
+                cx.sunset
+                    .check_field_use(field, &format!("{root}.{}", segs.join(".")), loc, diags)
             }
             Err(e) if e.segment != usize::MAX => diags.push(
                 Diagnostic::new(

@@ -168,7 +168,7 @@ fn mapping_sunset(
                     sunset.check_field_use(
                         f,
                         &format!("source.{path}"),
-                        checked.map.loc(checked.file, *span),
+                        checked.map.loc(span.start, span.end),
                         diags,
                     );
                 }

@@ -5,75 +5,12 @@
 use super::index::Index;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
-use crate::source::{Loc, SourceMap};
+use crate::source::SourceMap;
 use crate::spec::mapping::Mapping;
 use crate::spec::table::Table;
 use crate::spec::Specs;
 use crate::typeck;
-
-/// Maps byte offsets in a body's text to byte offsets in its file.
-#[derive(Debug)]
-pub struct BodyMap {
-    /// `(offset in the body, offset in the file)` at the start of each body line.
-    lines: Vec<(usize, usize)>,
-    file_len: usize,
-}
-
-impl BodyMap {
-    /// `loc` is where the body's scalar (or `.weft` body) stands in `file`; `value` is its text.
-    pub fn new(file: &str, loc: Loc, value: &str) -> BodyMap {
-        let raw = file.get(loc.range()).unwrap_or_default();
-        let start = loc.start as usize;
-        let identity = |at: usize| BodyMap {
-            lines: vec![(0, at)],
-            file_len: file.len(),
-        };
-        if raw == value {
-            return identity(start);
-        }
-        match raw.chars().next() {
-            Some('"' | '\'') => identity(start + 1),
-            _ => {
-                // A block scalar (`body: |`): its span starts at the first content
-                // character, and every line lost the indentation of that column.
-                let line_start = file[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-                let indent = start - line_start;
-                let mut file_pos = line_start;
-                let mut lines = Vec::new();
-                let mut body_pos = 0;
-                for line in value.split_inclusive('\n') {
-                    let file_line = &file[file_pos.min(file.len())..];
-                    let file_line_len = file_line.find('\n').unwrap_or(file_line.len());
-                    lines.push((body_pos, file_pos + indent.min(file_line_len)));
-                    body_pos += line.len();
-                    file_pos += file_line_len + 1;
-                }
-                BodyMap {
-                    lines,
-                    file_len: file.len(),
-                }
-            }
-        }
-    }
-
-    /// The file offset of a body offset.
-    pub fn file_offset(&self, body_offset: usize) -> usize {
-        let i = self
-            .lines
-            .partition_point(|(b, _)| *b <= body_offset)
-            .saturating_sub(1);
-        let (b, f) = self.lines.get(i).copied().unwrap_or((0, 0));
-        (f + body_offset - b).min(self.file_len)
-    }
-
-    pub fn loc(&self, file: crate::source::FileId, span: weft_mapping::ast::Span) -> Loc {
-        Loc::new(
-            file,
-            self.file_offset(span.start as usize),
-            self.file_offset(span.end as usize),
-        )
-    }
-}
+use crate::yaml::ValueMap;
 
 /// What every mapping body sees besides its source, built once per check:
 /// the lookup tables (as types to check against and as values to run with)
@@ -158,8 +95,8 @@ fn table_value(t: &Table) -> weft_mapping::Value {
 /// A mapping's body, parsed and type-checked, with the map from body offsets to its file.
 #[derive(Debug)]
 pub struct CheckedMapping {
-    pub map: BodyMap,
-    pub file: crate::source::FileId,
+    /// From body offsets to file positions.
+    pub map: ValueMap,
     /// The parsed body (when it parses).
     pub ast: Option<weft_mapping::ast::Body>,
     /// The source contract's type (when both contracts resolve): how inputs are read.
@@ -199,14 +136,12 @@ fn check_mapping(
     m: &Mapping,
 ) -> Option<CheckedMapping> {
     let body = m.body.as_ref()?;
-    let file = body.loc.file;
-    let map = BodyMap::new(&sources.get(file).text, body.loc, &body.value);
+    let map = ValueMap::of(sources, body);
     let ast = match weft_mapping::parse_body(&body.value) {
         Ok(ast) => ast,
         Err(errors) => {
             return Some(CheckedMapping {
                 map,
-                file,
                 ast: None,
                 source: None,
                 result: Err(errors),
@@ -233,7 +168,6 @@ fn check_mapping(
     };
     Some(CheckedMapping {
         map,
-        file,
         ast: Some(ast),
         source,
         result: Ok(result),
@@ -249,12 +183,11 @@ pub fn report(
     diags: &mut Vec<Diagnostic>,
 ) {
     for f in &specs.functions {
-        let file = f.body.loc.file;
-        let map = BodyMap::new(&sources.get(file).text, f.body.loc, &f.body.value);
+        let map = ValueMap::of(sources, &f.body);
         let name = &f.meta.name.value;
         match weft_mapping::parse_function_body(&f.body.value) {
             Err(e) => diags.push(
-                Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in function `{name}`: {}", e.message))
+                Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(e.span.start, e.span.end), format!("in function `{name}`: {}", e.message))
                     .label("here")
                     .hint("a function body is `let` lines followed by one expression: `fn money(text) { decimal(trim(text))? }`"),
             ),
@@ -262,7 +195,7 @@ pub fn report(
                 let ast = weft_mapping::ast::Function { name: name.clone(), params: f.params.iter().map(|p| p.value.clone()).collect(), body };
                 for e in typeck::check_function(&ast, &env.table_types, &env.functions) {
                     diags.push(
-                        Diagnostic::new(e.rule, map.loc(file, e.span), format!("in function `{name}`: {}", e.message))
+                        Diagnostic::new(e.rule, map.loc(e.span.start, e.span.end), format!("in function `{name}`: {}", e.message))
                             .label(e.label)
                             .maybe_hint(e.hint),
                     );
@@ -272,12 +205,12 @@ pub fn report(
     }
     for (m, checked) in specs.mappings.iter().zip(checked) {
         let Some(checked) = checked else { continue };
-        let (map, file) = (&checked.map, checked.file);
+        let map = &checked.map;
         match &checked.result {
             Err(errors) => {
                 for e in errors {
                     diags.push(
-                        Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(file, e.span), format!("in mapping `{}`: {}", m.meta.name.value, e.message))
+                        Diagnostic::new(&rules::MAPPING_SYNTAX, map.loc(e.span.start, e.span.end), format!("in mapping `{}`: {}", m.meta.name.value, e.message))
                             .label("here")
                             .hint("each line of a mapping body is `target_field = expression` or `let name = expression`; see docs/mapping-language.md"),
                     );
@@ -288,7 +221,7 @@ pub fn report(
                     diags.push(
                         Diagnostic::new(
                             e.rule,
-                            map.loc(file, e.span),
+                            map.loc(e.span.start, e.span.end),
                             format!("in mapping `{}`: {}", m.meta.name.value, e.message),
                         )
                         .label(e.label.clone())
@@ -297,22 +230,5 @@ pub fn report(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::FileId;
-
-    #[test]
-    fn block_scalar_offsets_follow_indentation() {
-        let file = "kind: mapping\nbody: |\n  id = 1\n  total = x +\n";
-        // saphyr's span of a block scalar starts at its first content character.
-        let start = file.find("id").unwrap();
-        let value = "id = 1\ntotal = x +\n";
-        let map = BodyMap::new(file, Loc::new(FileId(0), start, file.len()), value);
-        let at = value.find("x +").unwrap();
-        assert_eq!(&file[map.file_offset(at)..map.file_offset(at) + 3], "x +");
     }
 }

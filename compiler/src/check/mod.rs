@@ -130,7 +130,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     };
     let usage = references::resolve(&c.specs, &idx, &c.sources, &mut diags);
     systems::check(&c.specs, &mut diags);
-    flows::check(&c.specs, &idx, &sunset, &mut diags);
+    flows::check(&c.specs, &idx, &c.sources, &sunset, &mut diags);
     let mapping_env = mappings::MappingEnv::of(&c.specs);
     let checked_mappings = mappings::check_all(&c.specs, &idx, &c.sources, &mapping_env);
     mappings::report(

@@ -3,9 +3,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules;
-use crate::source::{Loc, SourceMap};
+use crate::source::SourceMap;
 use crate::spec::Specs;
 use crate::yaml::NodeValue;
+use crate::yaml::ValueMap;
 
 pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     for system in &specs.systems {
@@ -33,11 +34,7 @@ pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
         }
         if let Some(url) = &system.base_url {
             if let Some(range) = url_password(&url.value) {
-                // The scalar may be quoted: find the URL inside the span.
-                let text = &sources.get(url.loc.file).text[url.loc.range()];
-                let shift = text.find(&url.value).unwrap_or(0);
-                let start = url.loc.start as usize + shift + range.start;
-                let loc = Loc::new(url.loc.file, start, start + range.len());
+                let loc = ValueMap::of(sources, url).loc(range.start as u32, range.end as u32);
                 sources.get(url.loc.file).redact(loc.range());
                 diags.push(
                     Diagnostic::new(

@@ -61,7 +61,7 @@ pub fn of(report: &Report, name: &str) -> Result<MappingLineage, LineageError> {
         )));
     };
     let position = |span: weft_mapping::ast::Span| {
-        Position::of(&c.sources, checked.map.loc(checked.file, span))
+        Position::of(&c.sources, checked.map.loc(span.start, span.end))
     };
     Ok(MappingLineage {
         format_version: 1,
