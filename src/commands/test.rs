@@ -35,6 +35,9 @@ pub fn run(dir: &Path, format: TestFormat) -> i32 {
 }
 
 fn human(results: &[CaseResult]) -> String {
+    if results.is_empty() {
+        return "no mapping tests in this workspace: add `kind: test` specs (docs/specs.md) so `weft test` has cases to run\n".into();
+    }
     let mut out = String::new();
     for r in results {
         let head = format!("{}:{} {} › {}", r.file, r.line, r.mapping, r.case);
