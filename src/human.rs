@@ -4,8 +4,10 @@ use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     NamedSource, SourceSpan,
 };
+use std::collections::HashMap;
 use std::fmt;
-use weft_compiler::source::{Loc, SourceMap};
+use std::sync::Arc;
+use weft_compiler::source::{FileId, Loc, SourceMap};
 use weft_compiler::{Diagnostic, Severity};
 
 /// One finding, in miette's terms.
@@ -15,7 +17,7 @@ struct Human {
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -51,12 +53,22 @@ fn span(loc: Loc) -> SourceSpan {
     (loc.start as usize, (loc.end - loc.start) as usize).into()
 }
 
-fn source(sources: &SourceMap, loc: Loc) -> NamedSource<String> {
-    let f = sources.get(loc.file);
-    NamedSource::new(f.name.clone(), f.redacted_text()).with_language("yaml")
+/// Each file's redacted text, made once and shared by all its findings.
+#[derive(Default)]
+struct Texts(HashMap<FileId, Arc<str>>);
+
+impl Texts {
+    fn source(&mut self, sources: &SourceMap, loc: Loc) -> NamedSource<Arc<str>> {
+        let f = sources.get(loc.file);
+        let text = self
+            .0
+            .entry(loc.file)
+            .or_insert_with(|| Arc::from(f.redacted_text()));
+        NamedSource::new(f.name.clone(), Arc::clone(text)).with_language("yaml")
+    }
 }
 
-fn to_human(sources: &SourceMap, d: &Diagnostic) -> Human {
+fn to_human(sources: &SourceMap, texts: &mut Texts, d: &Diagnostic) -> Human {
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         d.label.clone(),
         span(d.loc),
@@ -97,7 +109,7 @@ fn to_human(sources: &SourceMap, d: &Diagnostic) -> Human {
             Severity::Info => miette::Severity::Advice,
         },
         help,
-        source: source(sources, d.loc),
+        source: texts.source(sources, d.loc),
         labels,
     }
 }
@@ -113,8 +125,9 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String 
         .with_width(100)
         .with_context_lines(1);
     let mut out = String::new();
+    let mut texts = Texts::default();
     for d in diags.iter().filter(|d| d.suppressed.is_none()) {
-        let _ = handler.render_report(&mut out, &to_human(sources, d));
+        let _ = handler.render_report(&mut out, &to_human(sources, &mut texts, d));
         out.push('\n');
     }
     out
