@@ -289,7 +289,8 @@ fn check_keywords(ty: &FieldType, node: &Node, diags: &mut Vec<Diagnostic>) {
         FieldType::Any => return,
         _ => &[],
     };
-    const TYPED: [&str; 15] = [
+    /// Keywords that belong to some types only.
+    const TYPED: [&str; 16] = [
         "format",
         "min_length",
         "max_length",
@@ -305,10 +306,11 @@ fn check_keywords(ty: &FieldType, node: &Node, diags: &mut Vec<Diagnostic>) {
         "items",
         "min_items",
         "max_items",
+        "unique_items",
     ];
     for (key, _) in node.as_map().unwrap_or_default() {
         let k = key.name.as_str();
-        if (TYPED.contains(&k) || k == "unique_items") && !allowed.contains(&k) {
+        if TYPED.contains(&k) && !allowed.contains(&k) {
             diags.push(
                 Diagnostic::new(
                     &rules::INVALID_CONTRACT,
