@@ -200,28 +200,22 @@ pub fn by_hand(input: &str) -> Result<String, String> {
 }
 
 /// The weft mapping, compiled once.
-pub struct WeftMapping {
-    body: weft_mapping::ast::Body,
-    coerce: weft_mapping::Coerce,
-    globals: Vec<(String, weft_mapping::Value)>,
-}
+pub struct WeftMapping(weft_mapping::CompiledMapping);
 
 impl WeftMapping {
     pub fn compile() -> WeftMapping {
-        WeftMapping {
-            body: weft_mapping::parse_body(WEFT).expect("the benchmark mapping parses"),
-            coerce: coerce(),
-            globals: statuses(),
-        }
+        let body = weft_mapping::parse_body(WEFT).expect("the benchmark mapping parses");
+        WeftMapping(weft_mapping::CompiledMapping::new(
+            body,
+            Vec::new(),
+            statuses(),
+            &coerce(),
+        ))
     }
 
     /// JSON text in, JSON text out.
     pub fn run(&self, input: &str) -> Result<String, String> {
-        let json: Json = serde_json::from_str(input).map_err(|e| e.to_string())?;
-        let source = weft_mapping::Value::from_json(&json, &self.coerce)?;
-        let out = weft_mapping::evaluate_with(&self.body, source, &self.globals, &[])
-            .map_err(|e| e.message)?;
-        serde_json::to_string(&out.to_json()).map_err(|e| e.to_string())
+        self.0.run_json(input).map_err(|e| e.to_string())
     }
 }
 

@@ -1,13 +1,20 @@
 //! Evaluates a parsed mapping body. Every failure (`fail(...)`, a value that
 //! does not parse, a match without an arm for the value) is an error with the
 //! span where it happened; the runtime sends such a message to the
-//! dead-letter queue. Evaluation is bounded: the language has no loops but
-//! `map`/`filter` over finite lists, and nesting is capped by the parser.
+//! dead-letter queue.
+//!
+//! Reading is by reference: the payload, the lookup tables, `let` bindings of
+//! paths and lambda parameters over lists in the payload are borrowed, never
+//! copied; only what lands in the output is. Evaluation is bounded: the
+//! language has no loops but collection functions over finite lists, nesting
+//! is capped by the parser, and every run has a step and size budget
+//! ([`Limits`]) so no input can make a mapping run or grow without end.
 
 use crate::ast::*;
 use crate::value::Value;
 
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// Why a mapping failed for one input.
@@ -19,14 +26,38 @@ pub struct MappingError {
 
 type R = Result<Value, MappingError>;
 
+/// Bounds on one evaluation. A run that exceeds one fails with a message that
+/// names the limit (the runtime dead-letters it like any failure).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Expressions evaluated, counting each lambda call.
+    pub max_steps: u64,
+    /// Longest string a mapping may build, in bytes.
+    pub max_string_bytes: usize,
+    /// Longest list a mapping may build.
+    pub max_items: usize,
+}
+
+impl Default for Limits {
+    /// Generous for real payloads (a 10,000-line order takes about 200,000
+    /// steps), small enough that a runaway fails in well under a second.
+    fn default() -> Limits {
+        Limits {
+            max_steps: 10_000_000,
+            max_string_bytes: 16 << 20,
+            max_items: 1_000_000,
+        }
+    }
+}
+
 /// Evaluates one expression with `source` bound (used by flow conditions and
 /// by the functions' examples).
 pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
-    Env {
-        vars: vec![("source".to_string(), source.clone())],
-        functions: &[],
-        depth: 0,
-    }
+    Env::new(
+        &[],
+        Limits::default(),
+        vec![("source", Cow::Borrowed(source))],
+    )
     .eval(e)
 }
 
@@ -47,20 +78,29 @@ pub fn evaluate_with(
     globals: &[(String, Value)],
     functions: &[Function],
 ) -> R {
-    let mut vars = globals.to_vec();
-    // The payload is moved in, never copied.
-    vars.push(("source".to_string(), source));
-    let mut env = Env {
-        vars,
-        functions,
-        depth: 0,
-    };
+    evaluate_within(body, &source, globals, functions, Limits::default())
+}
+
+/// [`evaluate_with`] on a borrowed payload and with explicit limits.
+pub fn evaluate_within(
+    body: &Body,
+    source: &Value,
+    globals: &[(String, Value)],
+    functions: &[Function],
+    limits: Limits,
+) -> R {
+    let mut vars: Vec<(&str, Cow<Value>)> = globals
+        .iter()
+        .map(|(n, v)| (n.as_str(), Cow::Borrowed(v)))
+        .collect();
+    vars.push(("source", Cow::Borrowed(source)));
+    let mut env = Env::new(functions, limits, vars);
     let mut out = Value::Object(Vec::new());
     for item in &body.items {
         match item {
             Item::Let { name, value, .. } => {
-                let v = env.eval(value)?;
-                env.vars.push((name.clone(), v));
+                let v = env.bind(value)?;
+                env.vars.push((name, v));
             }
             Item::Assign { target, value, .. } => {
                 let v = env.eval(value)?;
@@ -98,10 +138,14 @@ fn set_path(obj: &mut Value, path: &[String], v: Value) {
     }
 }
 
-struct Env<'f> {
-    vars: Vec<(String, Value)>,
-    functions: &'f [Function],
+/// Names in scope (innermost last), the functions, and the budget left.
+struct Env<'a> {
+    vars: Vec<(&'a str, Cow<'a, Value>)>,
+    functions: &'a [Function],
     depth: u32,
+    limits: Limits,
+    steps: u64,
+    built: usize,
 }
 
 fn err(span: Span, message: impl Into<String>) -> MappingError {
@@ -111,34 +155,124 @@ fn err(span: Span, message: impl Into<String>) -> MappingError {
     }
 }
 
-impl Env<'_> {
-    fn get(&self, name: &str) -> Option<&Value> {
+/// Collection functions that take a lambda.
+const WITH_LAMBDA: [&str; 7] = [
+    "map", "filter", "any", "all", "flat_map", "sort_by", "group_by",
+];
+
+static NULL: Value = Value::Null;
+
+fn field_of<'v>(v: &'v Value, name: &str) -> &'v Value {
+    match v {
+        Value::Object(fields) => fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+            .unwrap_or(&NULL),
+        _ => &NULL,
+    }
+}
+
+impl<'a> Env<'a> {
+    fn new(
+        functions: &'a [Function],
+        limits: Limits,
+        vars: Vec<(&'a str, Cow<'a, Value>)>,
+    ) -> Env<'a> {
+        Env {
+            vars,
+            functions,
+            depth: 0,
+            limits,
+            steps: 0,
+            built: 0,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Cow<'a, Value>> {
         self.vars
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
     }
 
     /// The value a path (`source.a.b`, a name) denotes, borrowed: reading one
     /// field must not copy the whole payload.
     fn path_ref(&self, e: &Expr) -> Option<&Value> {
-        static NULL: Value = Value::Null;
         match &e.kind {
-            ExprKind::Var(n) => self.get(n),
-            ExprKind::Field(b, f) => Some(match self.path_ref(b)? {
-                Value::Object(fields) => fields
-                    .iter()
-                    .find(|(k, _)| k == f)
-                    .map(|(_, v)| v)
-                    .unwrap_or(&NULL),
-                _ => &NULL,
-            }),
+            ExprKind::Var(n) => self.get(n).map(|v| v.as_ref()),
+            ExprKind::Field(b, f) => Some(field_of(self.path_ref(b)?, f)),
             _ => None,
         }
     }
 
-    fn eval(&mut self, e: &Expr) -> R {
+    /// Like [`Env::path_ref`], for paths into borrowed data (the payload, the
+    /// tables, lambda parameters over them): the reference outlives the scope.
+    fn path_borrow(&self, e: &Expr) -> Option<&'a Value> {
+        match &e.kind {
+            ExprKind::Var(n) => match self.get(n)? {
+                Cow::Borrowed(v) => Some(*v),
+                Cow::Owned(_) => None,
+            },
+            ExprKind::Field(b, f) => Some(field_of(self.path_borrow(b)?, f)),
+            _ => None,
+        }
+    }
+
+    /// The value to bind a name to: borrowed when it is a path into borrowed
+    /// data, computed otherwise.
+    fn bind(&mut self, e: &'a Expr) -> Result<Cow<'a, Value>, MappingError> {
+        match self.path_borrow(e) {
+            Some(v) => Ok(Cow::Borrowed(v)),
+            None => self.eval(e).map(Cow::Owned),
+        }
+    }
+
+    /// Counts what a step built against the budget.
+    fn sized(&mut self, span: Span, v: Value) -> R {
+        let (len, limit, what) = match &v {
+            Value::Str(s) => (
+                s.len(),
+                self.limits.max_string_bytes,
+                "a string longer than",
+            ),
+            Value::Array(items) => (items.len(), self.limits.max_items, "a list longer than"),
+            _ => return Ok(v),
+        };
+        if len > limit {
+            return Err(err(
+                span,
+                format!("the mapping built {what} its limit of {limit}"),
+            ));
+        }
+        self.built = self.built.saturating_add(match &v {
+            Value::Array(_) => len * std::mem::size_of::<Value>(),
+            _ => len,
+        });
+        if self.built > self.limits.max_string_bytes.saturating_mul(16) {
+            return Err(err(
+                span,
+                format!(
+                    "the mapping built more than {} bytes of strings and lists for one message",
+                    self.limits.max_string_bytes.saturating_mul(16)
+                ),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn eval(&mut self, e: &'a Expr) -> R {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(err(
+                e.span,
+                format!(
+                    "the mapping took more than {} steps for one message",
+                    self.limits.max_steps
+                ),
+            ));
+        }
         if matches!(e.kind, ExprKind::Field(..)) {
             if let Some(v) = self.path_ref(e) {
                 return Ok(v.clone());
@@ -159,11 +293,12 @@ impl Env<'_> {
                         StrPart::Text(t) => s.push_str(t),
                         StrPart::Expr(x) => match self.eval(x)? {
                             Value::Null => return Ok(Value::Null),
+                            Value::Str(v) => s.push_str(&v),
                             v => s.push_str(&v.to_text()),
                         },
                     }
                 }
-                Value::Str(s)
+                return self.sized(e.span, Value::Str(s));
             }
             ExprKind::Array(items) => Value::Array(
                 items
@@ -171,20 +306,30 @@ impl Env<'_> {
                     .map(|i| self.eval(i))
                     .collect::<Result<_, _>>()?,
             ),
-            ExprKind::Object(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, _, v)| Ok((k.clone(), self.eval(v)?)))
-                    .collect::<Result<_, MappingError>>()?,
-            ),
+            ExprKind::Object(entries) => {
+                let mut fields: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+                for (k, _, v) in entries {
+                    let v = self.eval(v)?;
+                    // A key written twice: the last one wins, as in JSON.
+                    match fields.iter_mut().find(|(n, _)| n == k) {
+                        Some(slot) => slot.1 = v,
+                        None => fields.push((k.clone(), v)),
+                    }
+                }
+                Value::Object(fields)
+            }
             ExprKind::Var(n) => self
                 .get(n)
-                .cloned()
+                .map(|v| v.as_ref().clone())
                 .ok_or_else(|| err(e.span, format!("unknown name `{n}`")))?,
             ExprKind::Field(b, f) => self.eval(b)?.field(f),
             ExprKind::Index(b, i) => {
-                let base = self.eval(b)?;
-                match (base, self.eval(i)?) {
+                let index = self.eval(i)?;
+                let base = match self.path_ref(b) {
+                    Some(v) => Cow::Borrowed(v),
+                    None => Cow::Owned(self.eval(b)?),
+                };
+                match (base.as_ref(), index) {
                     (Value::Array(items), Value::Int(n)) => {
                         let idx = if n < 0 { items.len() as i64 + n } else { n };
                         usize::try_from(idx)
@@ -192,21 +337,17 @@ impl Env<'_> {
                             .and_then(|i| items.get(i).cloned())
                             .unwrap_or(Value::Null)
                     }
-                    (o @ Value::Object(_), Value::Str(k)) => o.field(&k),
+                    (o @ Value::Object(_), Value::Str(k)) => field_of(o, &k).clone(),
                     _ => Value::Null,
                 }
             }
-            ExprKind::Call { name, args } => self.call(e, name, args)?,
+            ExprKind::Call { name, args } => self.call(e, name, None, args)?,
             ExprKind::Method {
                 receiver,
                 name,
                 args,
                 ..
-            } => {
-                let mut all = vec![receiver.as_ref().clone()];
-                all.extend(args.iter().cloned());
-                self.call(e, name, &all)?
-            }
+            } => self.call(e, name, Some(receiver), args)?,
             ExprKind::Lambda { .. } => {
                 return Err(err(
                     e.span,
@@ -216,7 +357,10 @@ impl Env<'_> {
             ExprKind::Unary(op, x) => match (op, self.eval(x)?) {
                 (_, Value::Null) => Value::Null,
                 (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
-                (UnaryOp::Neg, Value::Int(i)) => Value::Int(-i),
+                (UnaryOp::Neg, Value::Int(i)) => Value::Int(
+                    i.checked_neg()
+                        .ok_or_else(|| err(e.span, "arithmetic overflow"))?,
+                ),
                 (UnaryOp::Neg, Value::Dec(d)) => Value::Dec(-d),
                 (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
                 (_, v) => {
@@ -240,11 +384,19 @@ impl Env<'_> {
             },
             ExprKind::Block { lets, value } => {
                 let depth = self.vars.len();
+                let mut r = Ok(Value::Null);
                 for (n, v) in lets {
-                    let v = self.eval(v)?;
-                    self.vars.push((n.clone(), v));
+                    match self.bind(v) {
+                        Ok(v) => self.vars.push((n, v)),
+                        Err(x) => {
+                            r = Err(x);
+                            break;
+                        }
+                    }
                 }
-                let r = self.eval(value);
+                if r.is_ok() {
+                    r = self.eval(value);
+                }
                 self.vars.truncate(depth);
                 r?
             }
@@ -270,20 +422,157 @@ impl Env<'_> {
         })
     }
 
-    fn lambda(&mut self, f: &Expr, arg: Value) -> R {
+    /// Calls lambda `f` on `arg`, handing the argument back with the result.
+    fn lambda(
+        &mut self,
+        f: &'a Expr,
+        arg: Cow<'a, Value>,
+    ) -> Result<(Value, Cow<'a, Value>), MappingError> {
         let ExprKind::Lambda { params, body } = &f.kind else {
             return Err(err(f.span, "expected a lambda (`x -> ...`)"));
         };
         let depth = self.vars.len();
-        if let Some(p) = params.first() {
-            self.vars.push((p.clone(), arg));
-        }
+        let Some(p) = params.first() else {
+            return Ok((self.eval(body)?, arg));
+        };
+        self.vars.push((p, arg));
         let r = self.eval(body);
+        let (_, arg) = self.vars.pop().expect("pushed above");
         self.vars.truncate(depth);
-        r
+        Ok((r?, arg))
     }
 
-    fn call(&mut self, e: &Expr, name: &str, args: &[Expr]) -> R {
+    /// The items of the list a collection function walks: borrowed when the
+    /// list is in borrowed data, moved out of a computed list otherwise.
+    fn items(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        list: &'a Expr,
+    ) -> Result<Option<Vec<Cow<'a, Value>>>, MappingError> {
+        let not_a_list = |v: &Value| {
+            err(
+                e.span,
+                format!("`{name}` needs a list, found a {}", v.type_name()),
+            )
+        };
+        if let Some(v) = self.path_borrow(list) {
+            return match v {
+                Value::Array(items) => Ok(Some(items.iter().map(Cow::Borrowed).collect())),
+                Value::Null => Ok(None),
+                v => Err(not_a_list(v)),
+            };
+        }
+        match self.eval(list)? {
+            Value::Array(items) => Ok(Some(items.into_iter().map(Cow::Owned).collect())),
+            Value::Null => Ok(None),
+            v => Err(not_a_list(&v)),
+        }
+    }
+
+    fn collection(&mut self, e: &Expr, name: &str, args: &[&'a Expr]) -> R {
+        let Some(list) = args.first() else {
+            return Ok(Value::Null);
+        };
+        let Some(list) = self.items(e, name, list)? else {
+            return Ok(Value::Null);
+        };
+        let f = args
+            .get(1)
+            .ok_or_else(|| err(e.span, format!("`{name}` needs a lambda")))?;
+        let truthy = |v: &Value| *v == Value::Bool(true);
+        let owned = |c: Cow<'a, Value>| c.into_owned();
+        Ok(match name {
+            "map" => {
+                let mut out = Vec::with_capacity(list.len());
+                for item in list {
+                    out.push(self.lambda(f, item)?.0);
+                }
+                Value::Array(out)
+            }
+            "any" | "all" => {
+                let want = name == "any";
+                for item in list {
+                    if truthy(&self.lambda(f, item)?.0) == want {
+                        return Ok(Value::Bool(want));
+                    }
+                }
+                Value::Bool(!want)
+            }
+            "filter" => {
+                let mut out = Vec::new();
+                for item in list {
+                    let (r, item) = self.lambda(f, item)?;
+                    if truthy(&r) {
+                        out.push(owned(item));
+                    }
+                }
+                Value::Array(out)
+            }
+            "flat_map" => {
+                let mut out = Vec::new();
+                for item in list {
+                    match self.lambda(f, item)?.0 {
+                        Value::Array(items) => out.extend(items),
+                        Value::Null => {}
+                        other => out.push(other),
+                    }
+                    if out.len() > self.limits.max_items {
+                        return self.sized(e.span, Value::Array(out));
+                    }
+                }
+                return self.sized(e.span, Value::Array(out));
+            }
+            "sort_by" => {
+                let mut pairs = Vec::with_capacity(list.len());
+                for item in list {
+                    let (k, item) = self.lambda(f, item)?;
+                    pairs.push((k, item));
+                }
+                let mut incomparable = None;
+                pairs.sort_by(|(a, _), (b, _)| match (a, b) {
+                    (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+                    (Value::Null, _) => std::cmp::Ordering::Greater,
+                    (_, Value::Null) => std::cmp::Ordering::Less,
+                    _ => compare(a, b).unwrap_or_else(|| {
+                        incomparable = Some((a.type_name(), b.type_name()));
+                        std::cmp::Ordering::Equal
+                    }),
+                });
+                if let Some((a, b)) = incomparable {
+                    return Err(err(
+                        e.span,
+                        format!("`sort_by` cannot compare a {a} with a {b}"),
+                    ));
+                }
+                Value::Array(pairs.into_iter().map(|(_, v)| owned(v)).collect())
+            }
+            _ => {
+                let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
+                for item in list {
+                    let (key, item) = self.lambda(f, item)?;
+                    match groups.iter_mut().find(|(k, _)| equal(k, &key)) {
+                        Some((_, items)) => items.push(owned(item)),
+                        None => groups.push((key, vec![owned(item)])),
+                    }
+                }
+                Value::Array(
+                    groups
+                        .into_iter()
+                        .map(|(key, items)| {
+                            Value::Object(vec![
+                                ("key".into(), key),
+                                ("items".into(), Value::Array(items)),
+                            ])
+                        })
+                        .collect(),
+                )
+            }
+        })
+    }
+
+    fn call(&mut self, e: &'a Expr, name: &str, receiver: Option<&'a Expr>, args: &'a [Expr]) -> R {
+        let args: Vec<&'a Expr> = receiver.into_iter().chain(args).collect();
         if name == "fail" {
             let msg = match args.first() {
                 Some(a) => self.eval(a)?.to_text(),
@@ -291,94 +580,11 @@ impl Env<'_> {
             };
             return Err(err(e.span, msg));
         }
-        if matches!(
-            name,
-            "map" | "filter" | "any" | "all" | "flat_map" | "sort_by" | "group_by"
-        ) {
-            let list = match args.first().map(|a| self.eval(a)).transpose()? {
-                Some(Value::Array(items)) => items,
-                Some(Value::Null) | None => return Ok(Value::Null),
-                Some(v) => {
-                    return Err(err(
-                        e.span,
-                        format!("`{name}` needs a list, found a {}", v.type_name()),
-                    ))
-                }
-            };
-            let f = args
-                .get(1)
-                .ok_or_else(|| err(e.span, format!("`{name}` needs a lambda")))?;
-            let mut results = Vec::with_capacity(list.len());
-            for item in &list {
-                results.push(self.lambda(f, item.clone())?);
-            }
-            let truthy = |v: &Value| *v == Value::Bool(true);
-            return Ok(match name {
-                "map" => Value::Array(results),
-                "filter" => Value::Array(
-                    list.into_iter()
-                        .zip(&results)
-                        .filter(|(_, r)| truthy(r))
-                        .map(|(i, _)| i)
-                        .collect(),
-                ),
-                "any" => Value::Bool(results.iter().any(truthy)),
-                "all" => Value::Bool(results.iter().all(truthy)),
-                "flat_map" => {
-                    let mut out = Vec::new();
-                    for r in results {
-                        match r {
-                            Value::Array(items) => out.extend(items),
-                            Value::Null => {}
-                            other => out.push(other),
-                        }
-                    }
-                    Value::Array(out)
-                }
-                "sort_by" => {
-                    let mut pairs: Vec<(Value, Value)> = results.into_iter().zip(list).collect();
-                    let mut incomparable = None;
-                    pairs.sort_by(|(a, _), (b, _)| match (a, b) {
-                        (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
-                        (Value::Null, _) => std::cmp::Ordering::Greater,
-                        (_, Value::Null) => std::cmp::Ordering::Less,
-                        _ => compare(a, b).unwrap_or_else(|| {
-                            incomparable = Some((a.type_name(), b.type_name()));
-                            std::cmp::Ordering::Equal
-                        }),
-                    });
-                    if let Some((a, b)) = incomparable {
-                        return Err(err(
-                            e.span,
-                            format!("`sort_by` cannot compare a {a} with a {b}"),
-                        ));
-                    }
-                    Value::Array(pairs.into_iter().map(|(_, v)| v).collect())
-                }
-                _ => {
-                    let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
-                    for (key, item) in results.into_iter().zip(list) {
-                        match groups.iter_mut().find(|(k, _)| equal(k, &key)) {
-                            Some((_, items)) => items.push(item),
-                            None => groups.push((key, vec![item])),
-                        }
-                    }
-                    Value::Array(
-                        groups
-                            .into_iter()
-                            .map(|(key, items)| {
-                                Value::Object(vec![
-                                    ("key".into(), key),
-                                    ("items".into(), Value::Array(items)),
-                                ])
-                            })
-                            .collect(),
-                    )
-                }
-            });
+        if WITH_LAMBDA.contains(&name) {
+            return self.collection(e, name, &args);
         }
         if let Some(f) = self.functions.iter().find(|f| f.name == name) {
-            return self.call_user(e, f, args);
+            return self.call_user(e, f, &args);
         }
         let Some(function) = crate::functions::find(name) else {
             return Err(err(e.span, format!("unknown function `{name}`")));
@@ -394,33 +600,38 @@ impl Env<'_> {
         if vals.first().is_none_or(|v| *v == Value::Null) {
             return Ok(Value::Null);
         }
-        run(&vals).map_err(|m| err(e.span, m))
+        let v = run(&vals).map_err(|m| err(e.span, m))?;
+        self.sized(e.span, v)
     }
 
     /// A user function: arguments bound to its parameters, in a scope of their own.
-    fn call_user(&mut self, e: &Expr, f: &Function, args: &[Expr]) -> R {
+    fn call_user(&mut self, e: &Expr, f: &'a Function, args: &[&'a Expr]) -> R {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(err(
                 e.span,
                 format!("functions call each other more than {MAX_CALL_DEPTH} deep"),
             ));
         }
-        let values: Vec<Value> = args
-            .iter()
-            .map(|a| self.eval(a))
-            .collect::<Result<_, _>>()?;
+        let mut vars = Vec::with_capacity(f.params.len());
+        for (p, a) in f.params.iter().zip(args) {
+            vars.push((p.as_str(), self.bind(a)?));
+        }
         let mut inner = Env {
-            vars: f.params.iter().cloned().zip(values).collect(),
+            vars,
             functions: self.functions,
             depth: self.depth + 1,
+            limits: self.limits,
+            steps: self.steps,
+            built: self.built,
         };
         // A failure inside the function is reported at the call.
-        inner
-            .eval(&f.body)
-            .map_err(|x| err(e.span, format!("in `{}`: {}", f.name, x.message)))
+        let r = inner.eval(&f.body);
+        self.steps = inner.steps;
+        self.built = inner.built;
+        r.map_err(|x| err(e.span, format!("in `{}`: {}", f.name, x.message)))
     }
 
-    fn binary(&mut self, e: &Expr, op: BinaryOp, a: &Expr, b: &Expr) -> R {
+    fn binary(&mut self, e: &Expr, op: BinaryOp, a: &'a Expr, b: &'a Expr) -> R {
         match op {
             BinaryOp::Coalesce => {
                 let l = self.eval(a)?;
@@ -464,7 +675,10 @@ impl Env<'_> {
                     _ => ord.is_ge(),
                 }))
             }
-            _ => arith(e, op, l, r),
+            _ => {
+                let v = arith(e, op, l, r)?;
+                self.sized(e.span, v)
+            }
         }
     }
 }

@@ -1,0 +1,86 @@
+//! A mapping ready to run on many messages: parsed once, with the workspace's
+//! functions and lookup tables, and the layout its payloads are read with
+//! (the source contract's types, narrowed to the fields the mapping reads).
+
+use crate::ast::{Body, Function};
+use crate::eval::{evaluate_within, Limits, MappingError};
+use crate::reads::source_need;
+use crate::value::{Coerce, Value};
+use std::fmt;
+
+/// A mapping prepared for the runtime.
+#[derive(Clone, Debug)]
+pub struct CompiledMapping {
+    body: Body,
+    functions: Vec<Function>,
+    globals: Vec<(String, Value)>,
+    layout: Coerce,
+    limits: Limits,
+}
+
+/// Why one message could not be mapped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    /// The payload is not JSON, or does not match the source contract's types.
+    Input(String),
+    /// The mapping failed (`fail`, a `?`, a value that did not parse, a limit).
+    Mapping(MappingError),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            RunError::Input(m) => write!(f, "the payload cannot be read: {m}"),
+            RunError::Mapping(e) => f.write_str(&e.message),
+        }
+    }
+}
+
+impl CompiledMapping {
+    /// Prepares `body`, whose source contract reads as `source`.
+    pub fn new(
+        body: Body,
+        functions: Vec<Function>,
+        globals: Vec<(String, Value)>,
+        source: &Coerce,
+    ) -> CompiledMapping {
+        let layout = source_need(&body).project(source);
+        CompiledMapping {
+            body,
+            functions,
+            globals,
+            layout,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same mapping with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> CompiledMapping {
+        self.limits = limits;
+        self
+    }
+
+    /// How payloads are read: only the fields the mapping reads.
+    pub fn layout(&self) -> &Coerce {
+        &self.layout
+    }
+
+    /// Maps a payload already read with [`CompiledMapping::layout`] (or with the full
+    /// source layout).
+    pub fn run(&self, payload: &Value) -> Result<Value, MappingError> {
+        evaluate_within(
+            &self.body,
+            payload,
+            &self.globals,
+            &self.functions,
+            self.limits,
+        )
+    }
+
+    /// JSON text in, JSON text out.
+    pub fn run_json(&self, payload: &str) -> Result<String, RunError> {
+        let source = Value::from_json_text(payload, &self.layout).map_err(RunError::Input)?;
+        let out = self.run(&source).map_err(RunError::Mapping)?;
+        Ok(out.to_json_text())
+    }
+}

@@ -1,0 +1,227 @@
+//! JSON in and out without an intermediate tree: text is read straight into
+//! [`Value`]s as the contract's layout ([`Coerce`]) says (decimals, dates,
+//! and, for a projected layout, only the fields the mapping reads), and values
+//! are written straight to text.
+
+use crate::value::{parse_rfc3339, Coerce, Value};
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserializer, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Reads one JSON value with a layout.
+pub(crate) struct Reader<'c>(pub &'c Coerce);
+
+impl<'de> DeserializeSeed<'de> for Reader<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+static KEEP: Coerce = Coerce::Keep;
+
+impl Reader<'_> {
+    fn text<E: de::Error>(&self, s: &str) -> Result<Value, E> {
+        Ok(match self.0 {
+            Coerce::Decimal => Value::Dec(
+                Decimal::from_str(s).map_err(|_| E::custom(format!("`{s}` is not a decimal")))?,
+            ),
+            Coerce::Date => Value::Date(
+                s.parse()
+                    .map_err(|_| E::custom(format!("`{s}` is not a date (YYYY-MM-DD)")))?,
+            ),
+            Coerce::DateTime => parse_rfc3339(s)
+                .ok_or_else(|| E::custom(format!("`{s}` is not an RFC 3339 date-time")))?,
+            _ => Value::Str(s.to_string()),
+        })
+    }
+
+    fn number<E: de::Error>(&self, n: impl fmt::Display, plain: Value) -> Result<Value, E> {
+        match self.0 {
+            Coerce::Decimal => {
+                let s = n.to_string();
+                Decimal::from_str(&s)
+                    .or_else(|_| Decimal::from_scientific(&s))
+                    .map(Value::Dec)
+                    .map_err(|_| E::custom(format!("`{s}` is not a decimal")))
+            }
+            _ => Ok(plain),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Reader<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        self.number(i, Value::Int(i))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        let plain = i64::try_from(u).map_or(Value::Float(u as f64), Value::Int);
+        self.number(u, plain)
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        self.number(f, Value::Float(f))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        self.text(s)
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        match self.0 {
+            Coerce::Decimal | Coerce::Date | Coerce::DateTime => self.text(&s),
+            _ => Ok(Value::Str(s)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let item = match self.0 {
+            Coerce::Array(i) => i.as_ref(),
+            _ => &KEEP,
+        };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(Reader(item))? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        match self.0 {
+            // Only the named fields, each at its place (null when absent).
+            Coerce::Record(fields) => {
+                let mut out: Vec<(String, Value)> = fields
+                    .iter()
+                    .map(|(n, _)| (n.clone(), Value::Null))
+                    .collect();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match fields.iter().position(|(n, _)| *n == key.0) {
+                        Some(i) => out[i].1 = map.next_value_seed(Reader(&fields[i].1))?,
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+            c => {
+                let fields: &[(String, Coerce)] = match c {
+                    Coerce::Object(f) => f,
+                    _ => &[],
+                };
+                let mut out: Vec<(String, Value)> = Vec::new();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let c = fields
+                        .iter()
+                        .find(|(n, _)| *n == key.0)
+                        .map_or(&KEEP, |(_, c)| c);
+                    let v = map.next_value_seed(Reader(c))?;
+                    // A key repeated in the input: the last one wins, as in JSON parsers.
+                    match out.iter_mut().find(|(n, _)| *n == key.0) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((key.0.into_owned(), v)),
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+        }
+    }
+}
+
+/// An object key, borrowed from the input text when it can be.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(s.into()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(s.to_string().into()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(s.into()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Written as JSON: decimals as strings (exact), dates and times as RFC 3339
+/// strings (a date-time with the offset it was read with), non-finite numbers
+/// as null; object fields that are null are left out.
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Dec(d) => s.collect_str(d),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(_) => s.serialize_unit(),
+            Value::Str(x) => s.serialize_str(x),
+            Value::Date(d) => s.collect_str(d),
+            Value::DateTime(t, offset) => s.collect_str(&t.display_with_offset(*offset)),
+            Value::Array(items) => s.collect_seq(items),
+            Value::Object(fields) => {
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in fields {
+                    if *v != Value::Null {
+                        m.serialize_entry(k, v)?;
+                    }
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl Value {
+    /// Reads JSON text as the contract describes it (see [`Value::from_json`]).
+    pub fn from_json_text(text: &str, coerce: &Coerce) -> Result<Value, String> {
+        let mut d = serde_json::Deserializer::from_str(text);
+        let v = Reader(coerce)
+            .deserialize(&mut d)
+            .map_err(|e| e.to_string())?;
+        d.end().map_err(|e| e.to_string())?;
+        Ok(v)
+    }
+
+    /// The JSON text of this value (see [`Value::to_json`]).
+    pub fn to_json_text(&self) -> String {
+        serde_json::to_string(self).expect("a value always serializes")
+    }
+}
