@@ -46,7 +46,7 @@ pub fn statuses() -> Vec<(String, weft_mapping::Value)> {
         weft_mapping::Value::Object(
             table
                 .iter()
-                .map(|(k, v)| (k.to_string(), weft_mapping::Value::Str(v.to_string())))
+                .map(|(k, v)| ((*k).into(), weft_mapping::Value::Str((*v).into())))
                 .collect(),
         ),
     )]

@@ -118,7 +118,7 @@ fn set_path(obj: &mut Value, path: &[String], v: Value) {
         Some(i) => &mut fields[i].1,
         None => {
             fields.push((
-                first.clone(),
+                first.as_str().into(),
                 if rest.is_empty() {
                     Value::Null
                 } else {
@@ -287,7 +287,7 @@ impl<'a> Env<'a> {
             ),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(parts) => {
-                let mut s = String::new();
+                let mut s = crate::value::Text::default();
                 for p in parts {
                     match p {
                         StrPart::Text(t) => s.push_str(t),
@@ -307,13 +307,14 @@ impl<'a> Env<'a> {
                     .collect::<Result<_, _>>()?,
             ),
             ExprKind::Object(entries) => {
-                let mut fields: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+                let mut fields: Vec<(crate::value::Text, Value)> =
+                    Vec::with_capacity(entries.len());
                 for (k, _, v) in entries {
                     let v = self.eval(v)?;
                     // A key written twice: the last one wins, as in JSON.
                     match fields.iter_mut().find(|(n, _)| n == k) {
                         Some(slot) => slot.1 = v,
-                        None => fields.push((k.clone(), v)),
+                        None => fields.push((k.as_str().into(), v)),
                     }
                 }
                 Value::Object(fields)

@@ -3,7 +3,7 @@
 //! and, for a projected layout, only the fields the mapping reads), and values
 //! are written straight to text.
 
-use crate::value::{parse_rfc3339, Coerce, Value};
+use crate::value::{parse_rfc3339, Coerce, Text, Value};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -36,7 +36,7 @@ impl Reader<'_> {
             ),
             Coerce::DateTime => parse_rfc3339(s)
                 .ok_or_else(|| E::custom(format!("`{s}` is not an RFC 3339 date-time")))?,
-            _ => Value::Str(s.to_string()),
+            _ => Value::Str(s.into()),
         })
     }
 
@@ -97,7 +97,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
     fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
         match self.0 {
             Coerce::Decimal | Coerce::Date | Coerce::DateTime => self.text(&s),
-            _ => Ok(Value::Str(s)),
+            _ => Ok(Value::Str(s.into())),
         }
     }
 
@@ -117,9 +117,9 @@ impl<'de> Visitor<'de> for Reader<'_> {
         match self.0 {
             // Only the named fields, each at its place (null when absent).
             Coerce::Record(fields) => {
-                let mut out: Vec<(String, Value)> = fields
+                let mut out: Vec<(Text, Value)> = fields
                     .iter()
-                    .map(|(n, _)| (n.clone(), Value::Null))
+                    .map(|(n, _)| (Text::from(n.as_str()), Value::Null))
                     .collect();
                 while let Some(key) = map.next_key::<Key>()? {
                     match fields.iter().position(|(n, _)| *n == key.0) {
@@ -136,7 +136,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     Coerce::Object(f) => f,
                     _ => &[],
                 };
-                let mut out: Vec<(String, Value)> = Vec::new();
+                let mut out: Vec<(Text, Value)> = Vec::new();
                 while let Some(key) = map.next_key::<Key>()? {
                     let c = fields
                         .iter()
@@ -146,7 +146,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     // A key repeated in the input: the last one wins, as in JSON parsers.
                     match out.iter_mut().find(|(n, _)| *n == key.0) {
                         Some(slot) => slot.1 = v,
-                        None => out.push((key.0.into_owned(), v)),
+                        None => out.push((Text::from(key.0.as_ref()), v)),
                     }
                 }
                 Ok(Value::Object(out))

@@ -22,4 +22,4 @@ pub use parse::{children, parse_body, parse_expr, parse_function_body, MAX_BODY_
 pub use reads::{source_need, Need};
 pub use split::MAX_DEPTH;
 pub use syntax_error::SyntaxError;
-pub use value::{Coerce, Value};
+pub use value::{Coerce, Text, Value};

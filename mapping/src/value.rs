@@ -4,6 +4,11 @@
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
+/// Text in values and object keys: up to 24 bytes stored inline, so the
+/// short strings payloads are made of (ids, SKUs, codes, field names) cost
+/// no allocation to read, copy or build.
+pub type Text = compact_str::CompactString;
+
 /// A value during evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -12,12 +17,12 @@ pub enum Value {
     Int(i64),
     Dec(Decimal),
     Float(f64),
-    Str(String),
+    Str(Text),
     Date(jiff::civil::Date),
     /// An instant and the offset it was written with (kept on output).
     DateTime(jiff::Timestamp, jiff::tz::Offset),
     Array(Vec<Value>),
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Text, Value)>),
 }
 
 /// How to read a JSON input given its contract: which strings are decimals,
@@ -55,7 +60,7 @@ impl Value {
     /// Text for interpolation and `string()`.
     pub fn to_text(&self) -> String {
         match self {
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => s.to_string(),
             Value::Null => String::new(),
             other => match other.to_json() {
                 Json::String(s) => s,

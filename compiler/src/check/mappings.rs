@@ -84,7 +84,7 @@ fn table_value(t: &Table) -> weft_mapping::Value {
             .iter()
             .filter_map(|(k, v)| {
                 Some((
-                    k.value.clone(),
+                    k.value.as_str().into(),
                     weft_mapping::Value::from_json(&v.to_json(), &coerce).ok()?,
                 ))
             })

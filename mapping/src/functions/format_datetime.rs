@@ -18,6 +18,6 @@ pub static FUNCTION: Function = Function {
             Value::Date(d) => jiff::fmt::strtime::format(&fmt, *d),
             v => return Err(format!("`format_datetime` needs a date or datetime, found a {}", v.type_name())),
         };
-        out.map(Value::Str).map_err(|e| format!("cannot format with `{fmt}`: {e}"))
+        out.map(|s| Value::Str(s.into())).map_err(|e| format!("cannot format with `{fmt}`: {e}"))
     }),
 };

@@ -20,7 +20,8 @@ pub static FUNCTION: Function = Function {
                     .filter(|i| **i != Value::Null)
                     .map(text)
                     .collect::<Vec<_>>()
-                    .join(&sep),
+                    .join(&sep)
+                    .into(),
             ))
         }
         v => Err(format!("`join` needs a list, found a {}", v.type_name())),

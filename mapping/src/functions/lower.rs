@@ -11,5 +11,5 @@ pub static FUNCTION: Function = Function {
         call: "lower(\"UPS Ground\")",
         result: "\"ups ground\"",
     }],
-    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).to_lowercase()))),
+    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).to_lowercase().into()))),
 };

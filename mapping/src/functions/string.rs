@@ -8,5 +8,5 @@ pub static FUNCTION: Function = Function {
     fails: None,
     doc: "The value's text: decimals exactly as they are, datetimes in RFC 3339, lists and objects as JSON.",
     examples: &[Example { call: "string(42)", result: "\"42\"" }, Example { call: "string(decimal(\"1.50\")?)", result: "\"1.50\"" }],
-    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0))))),
+    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).into()))),
 };

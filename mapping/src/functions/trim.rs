@@ -11,5 +11,5 @@ pub static FUNCTION: Function = Function {
         call: "trim(\"  WID-1001 \")",
         result: "\"WID-1001\"",
     }],
-    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).trim().to_string()))),
+    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).trim().into()))),
 };

@@ -11,5 +11,5 @@ pub static FUNCTION: Function = Function {
         call: "upper(\"ea\")",
         result: "\"EA\"",
     }],
-    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).to_uppercase()))),
+    run: Run::Plain(|args| Ok(Value::Str(text(arg(args, 0)).to_uppercase().into()))),
 };

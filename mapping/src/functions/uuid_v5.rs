@@ -20,6 +20,6 @@ pub static FUNCTION: Function = Function {
             "x500" => uuid::Uuid::NAMESPACE_X500,
             other => uuid::Uuid::parse_str(other).map_err(|_| format!("`{other}` is not a UUID"))?,
         };
-        Ok(Value::Str(uuid::Uuid::new_v5(&namespace, text(arg(args, 1)).as_bytes()).to_string()))
+        Ok(Value::Str(uuid::Uuid::new_v5(&namespace, text(arg(args, 1)).as_bytes()).to_string().into()))
     }),
 };
