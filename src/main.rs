@@ -90,6 +90,13 @@ enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value = "human")]
         format: TestFormat,
+        /// Inputs to generate from each mapping's source contract for the
+        /// property check (0 turns it off).
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        generate: usize,
+        /// Seed of the generated inputs (the same seed, the same inputs).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Show which source fields each target field of a mapping reads.
     Lineage {
@@ -141,7 +148,12 @@ fn main() {
         Command::Init { dir, name } => commands::init::run(&dir, name),
         Command::Explain { rule, all } => commands::explain::run(rule, all),
         Command::Schema { contract, dir } => commands::schema::run(&dir, &contract),
-        Command::Test { dir, format } => commands::test::run(&dir, format),
+        Command::Test {
+            dir,
+            format,
+            generate,
+            seed,
+        } => commands::test::run(&dir, format, generate, seed),
         Command::Functions { markdown } => commands::functions::run(markdown),
         Command::Lineage {
             mapping,

@@ -341,6 +341,83 @@ fn weft_test_shows_a_diff_when_a_mapping_changes() {
 }
 
 #[test]
+fn weft_test_checks_mappings_on_generated_inputs() {
+    // `careless` divides by a count that may be zero; `careful` handles it.
+    let run = weft(&["test", &fixture("properties")]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!("weft_test_properties_human", run.stderr);
+    // The same seed gives the same inputs; another seed other inputs but the
+    // same verdicts; `--generate 0` turns the check off.
+    assert_eq!(weft(&["test", &fixture("properties")]).stderr, run.stderr);
+    let other = weft(&[
+        "test",
+        &fixture("properties"),
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&other.stdout).unwrap();
+    let outcomes: Vec<(&str, &str)> = report["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["mapping"].as_str().unwrap(),
+                p["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(outcomes[1], ("careful", "pass"));
+    assert_eq!(outcomes[0].0, "careless");
+    assert_ne!(outcomes[0].1, "pass", "{}", other.stdout);
+    let off = weft(&["test", &fixture("properties"), "--generate", "0"]);
+    assert_eq!(off.code, 0, "{}", off.stderr);
+}
+
+#[test]
+fn generated_inputs_find_an_output_the_target_rejects() {
+    // With the division fixed, the 12-character bin still does not fit the
+    // ERP's 6-character location: the output is checked against its contract.
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("tests/fixtures/properties"), tmp.path());
+    let path = tmp.path().join("mappings.weft");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(
+            "per_carton = source.total_qty / source.cartons\n",
+            "per_carton = null\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let run = weft(&["test", tmp.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let careless = &report["properties"][0];
+    assert_eq!(careless["outcome"], "invalid_output", "{}", run.stdout);
+    assert!(
+        careless["problem"]
+            .as_str()
+            .unwrap()
+            .starts_with("at `/location`"),
+        "{careless}"
+    );
+    // Shrunk: the bin is as short as still fails (7 characters), the rest minimal.
+    assert_eq!(
+        careless["output"]["location"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        7,
+        "{careless}"
+    );
+}
+
+#[test]
 fn docs_functions_md_is_generated_from_the_library() {
     let generated = weft(&["functions", "--markdown"]).stdout;
     support::assert_generated("docs/functions.md", &generated, "docs_functions_md");

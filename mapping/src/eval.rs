@@ -575,8 +575,23 @@ impl<'a> Env<'a> {
     fn call(&mut self, e: &'a Expr, name: &str, receiver: Option<&'a Expr>, args: &'a [Expr]) -> R {
         let args: Vec<&'a Expr> = receiver.into_iter().chain(args).collect();
         if name == "fail" {
-            let msg = match args.first() {
-                Some(a) => self.eval(a)?.to_text(),
+            let msg = match args.first().map(|a| (a, &a.kind)) {
+                // In a failure's reason a null is shown, not swallowed: the
+                // reason must say what was missing.
+                Some((_, ExprKind::Str(parts))) => {
+                    let mut s = String::new();
+                    for p in parts {
+                        match p {
+                            StrPart::Text(t) => s.push_str(t),
+                            StrPart::Expr(x) => match self.eval(x)? {
+                                Value::Null => s.push_str("null"),
+                                v => s.push_str(&v.to_text()),
+                            },
+                        }
+                    }
+                    s
+                }
+                Some((a, _)) => self.eval(a)?.to_text(),
                 None => "failed".into(),
             };
             return Err(err(e.span, msg));

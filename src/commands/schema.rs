@@ -1,7 +1,6 @@
 //! `weft schema`: a contract as JSON Schema.
 
 use std::path::Path;
-use weft_compiler::spec::contract::{fields_to_json_schema, ContractBody};
 use weft_compiler::spec::refs::ContractRef;
 use weft_compiler::{check_workspace, CheckOptions};
 
@@ -20,23 +19,13 @@ pub fn run(dir: &Path, reference: &str) -> i32 {
             return 2;
         }
     };
-    let specs = &report.compilation.specs;
-    let Some(i) = report.index.contract(&r) else {
+    let Some(schema) = report.contract_schema(&r) else {
         let keys = report.index.contract_keys();
         let hint =
             weft_compiler::diagnostic::did_you_mean(reference, keys.iter().map(String::as_str))
                 .unwrap_or_else(|| format!("contracts: {}", keys.join(", ")));
         eprintln!("error: no contract `{reference}`: {hint}");
         return 1;
-    };
-    let contract = &specs.contracts[i];
-    let schema = match &contract.body {
-        ContractBody::JsonSchema { schema, .. } => schema.clone(),
-        ContractBody::Fields => {
-            let lookup =
-                |r: &ContractRef| report.index.contract(r).map(|j| specs.contracts[j].clone());
-            fields_to_json_schema(contract, &lookup)
-        }
     };
     println!(
         "{}",

@@ -47,6 +47,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// A contract as JSON Schema: as written when it is one, converted from
+    /// the field syntax otherwise.
+    pub fn contract_schema(&self, r: &crate::spec::refs::ContractRef) -> Option<serde_json::Value> {
+        use crate::spec::contract::{fields_to_json_schema, ContractBody};
+        let specs = &self.compilation.specs;
+        let contract = &specs.contracts[self.index.contract(r)?];
+        Some(match &contract.body {
+            ContractBody::JsonSchema { schema, .. } => schema.clone(),
+            ContractBody::Fields => {
+                let lookup = |r: &crate::spec::refs::ContractRef| {
+                    self.index.contract(r).map(|j| specs.contracts[j].clone())
+                };
+                fields_to_json_schema(contract, &lookup)
+            }
+        })
+    }
+
     /// The checked form of the mapping called `name`, and its spec.
     pub fn mapping(
         &self,

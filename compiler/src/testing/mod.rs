@@ -1,5 +1,9 @@
 //! `weft test`: runs every `kind: test` case of a workspace through the
-//! mapping evaluator and compares the result with the expected JSON.
+//! mapping evaluator and compares the result with the expected JSON, then
+//! checks every mapping on inputs generated from its source contract.
+
+pub mod generate;
+pub mod property;
 
 use crate::check::Report;
 use crate::spec::test_spec::{Fixture, TestCase, TestSpec};
@@ -205,21 +209,29 @@ fn canonical(v: &Json) -> Json {
 }
 
 /// The results as a JUnit XML report.
-pub fn junit(results: &[CaseResult]) -> String {
+pub fn junit(results: &[CaseResult], properties: &[property::PropertyResult]) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let status = |passed: bool, detail: String| {
+        if passed {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_description(detail);
+            s
+        }
+    };
     let mut report = Report::new("weft");
     let mut suite = TestSuite::new("weft test");
     for r in results {
-        let status = match &r.outcome {
-            Outcome::Pass => TestCaseStatus::success(),
-            other => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                s.set_description(format!("{other:?}"));
-                s
-            }
-        };
-        let mut case = TestCase::new(format!("{} › {}", r.mapping, r.case), status);
+        let s = status(r.passed(), format!("{:?}", r.outcome));
+        let mut case = TestCase::new(format!("{} › {}", r.mapping, r.case), s);
         case.set_classname(r.file.as_str());
+        suite.add_test_case(case);
+    }
+    for p in properties {
+        let s = status(p.passed(), format!("{:?}", p.outcome));
+        let mut case = TestCase::new(format!("{} › generated {} inputs", p.mapping, p.source), s);
+        case.set_classname(p.file.as_str());
         suite.add_test_case(case);
     }
     report.add_test_suite(suite);
