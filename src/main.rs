@@ -45,6 +45,16 @@ pub enum LineageFormat {
 
 /// Output format of `weft test`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// Grouped by part, with a unified diff of each changed entry.
+    Human,
+    /// A pull-request comment: a summary table, diffs in collapsible blocks.
+    Markdown,
+    /// Versioned JSON.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub enum TestFormat {
     /// PASS/FAIL lines with a diff of expected vs actual JSON, on stderr.
     Human,
@@ -114,6 +124,54 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Compile a workspace that passes `weft check` into one sealed plan file.
+    #[command(args_conflicts_with_subcommands = true)]
+    Plan {
+        #[command(subcommand)]
+        action: Option<PlanAction>,
+        /// The workspace folder (holding weft.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where to write the plan (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The plan deployed now: show what deploying this one would change.
+        #[arg(long, value_name = "DEPLOYED")]
+        against: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: PlanFormat,
+    },
+    /// Create an Ed25519 key pair for signing plans: FILE and FILE.pub.
+    Keygen {
+        /// The secret key file to write (the public key goes to FILE.pub).
+        #[arg(default_value = "weft-signing.key")]
+        file: PathBuf,
+        /// Replace existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign a plan: writes a detached signature (PLAN.sig).
+    Sign {
+        plan: PathBuf,
+        /// The secret key: a file, or `env:NAME`.
+        #[arg(long)]
+        key: String,
+        /// Where to write the signature (default: PLAN.sig).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Check a plan's hash and its signature against trusted public keys.
+    Verify {
+        plan: PathBuf,
+        /// A trusted public key: a file, or `env:NAME` (repeatable).
+        #[arg(long, required = true)]
+        trust: Vec<String>,
+        /// The signature file (default: PLAN.sig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+    },
+    /// Summarize a plan for operators: flows, triggers, targets, policies.
+    Inspect { plan: PathBuf },
     /// Print a contract as JSON Schema.
     Schema {
         /// The contract, as `Name@MAJOR`.
@@ -121,6 +179,17 @@ enum Command {
         /// The workspace folder.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanAction {
+    /// What deploying NEW instead of OLD would change.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: PlanFormat,
     },
 }
 
@@ -155,6 +224,25 @@ fn main() {
             seed,
         } => commands::test::run(&dir, format, generate, seed),
         Command::Functions { markdown } => commands::functions::run(markdown),
+        Command::Plan {
+            action: Some(PlanAction::Diff { old, new, format }),
+            ..
+        } => commands::plan::diff_files(&old, &new, format),
+        Command::Plan {
+            action: None,
+            dir,
+            output,
+            against,
+            format,
+        } => commands::plan::run(&dir, output.as_deref(), against.as_deref(), format),
+        Command::Keygen { file, force } => commands::keys::keygen(&file, force),
+        Command::Sign { plan, key, output } => commands::keys::sign(&plan, &key, output.as_deref()),
+        Command::Verify {
+            plan,
+            trust,
+            signature,
+        } => commands::keys::verify(&plan, signature.as_deref(), &trust),
+        Command::Inspect { plan } => commands::keys::inspect(&plan),
         Command::Lineage {
             mapping,
             dir,

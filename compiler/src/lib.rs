@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod load;
+pub mod plan;
 pub mod rules;
 pub mod source;
 pub mod spec;

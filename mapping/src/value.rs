@@ -26,8 +26,10 @@ pub enum Value {
 }
 
 /// How to read a JSON input given its contract: which strings are decimals,
-/// dates or datetimes.
-#[derive(Clone, Debug, PartialEq)]
+/// dates or datetimes. Serializable: the plan carries each mapping's layout,
+/// so the runtime needs no contracts to read payloads.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Coerce {
     Keep,
     Decimal,

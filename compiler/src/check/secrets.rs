@@ -51,7 +51,7 @@ pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The byte range of the password in `scheme://user:password@host`, if any.
-fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
     let after_scheme = url.find("://")? + 3;
     let rest = &url[after_scheme..];
     let authority_end = rest.find('/').unwrap_or(rest.len());

@@ -34,6 +34,9 @@ pub struct Meta {
     /// Whether the document passed structural validation (rules that could
     /// misfire on half-read documents skip invalid ones).
     pub valid: bool,
+    /// The document as written (`None` for `.weft` items): what the plan
+    /// records of systems and policies.
+    pub doc: Option<std::sync::Arc<Node>>,
 }
 
 impl Meta {
@@ -48,6 +51,7 @@ impl Meta {
             file: doc.loc.file,
             origin: origin.clone(),
             valid,
+            doc: Some(std::sync::Arc::new(doc.clone())),
         }
     }
 

@@ -1,0 +1,347 @@
+//! Builds the plan of a workspace that passed `weft check`: every contract
+//! as JSON Schema, every mapping with the layout its payloads are read with,
+//! functions and lookup tables, systems and policies as written (secrets only
+//! as references), and every flow with its trigger, steps, endpoints,
+//! policies and keys resolved. Maps are keyed by name, so the sealed bytes
+//! (`weft_plan::canonical`) depend on the specs only, not on file order,
+//! folder or time.
+
+use crate::check::Report;
+use crate::spec::flow::{Step, Trigger};
+use crate::spec::refs::ContractRef;
+use crate::spec::RefSlot;
+use crate::yaml::NodeValue;
+use serde_json::{json, Map, Value as Json};
+
+/// Where the specs came from in version control.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GitState {
+    pub commit: String,
+    /// No uncommitted change under the workspace folder.
+    pub clean: bool,
+}
+
+/// The plan document of a checked workspace (not yet sealed with its hash).
+/// Refuses a workspace that would put a literal secret into the plan,
+/// whatever lint level the workspace gives `literal-secret`.
+pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
+    let c = &report.compilation;
+    let specs = &c.specs;
+    refuse_literal_secrets(report)?;
+    let mut b = Builder {
+        report,
+        contracts: Map::new(),
+    };
+    let mut mappings = Map::new();
+    for (i, m) in specs.mappings.iter().enumerate() {
+        let Some(checked) = report.mappings.get(i).and_then(Option::as_ref) else {
+            continue;
+        };
+        let (Some(body), Some(ast), Some(source_ty)) = (&m.body, &checked.ast, &checked.source)
+        else {
+            continue;
+        };
+        let layout = weft_mapping::source_need(ast).project(&crate::typeck::coerce(source_ty));
+        mappings.insert(
+            m.meta.name.value.clone(),
+            json!({
+                "source": b.contract(m.source.as_ref()),
+                "target": b.contract(m.target.as_ref()),
+                "body": body.value,
+                "layout": layout,
+                "checked": checked.is_clean(),
+            }),
+        );
+    }
+    let functions: Map<String, Json> = specs
+        .functions
+        .iter()
+        .map(|f| {
+            let params: Vec<&str> = f.params.iter().map(|p| p.value.as_str()).collect();
+            (
+                f.meta.name.value.clone(),
+                json!({ "params": params, "body": f.body.value }),
+            )
+        })
+        .collect();
+    let tables: Map<String, Json> = specs
+        .tables
+        .iter()
+        .map(|t| {
+            let entries: Map<String, Json> = t
+                .entries
+                .iter()
+                .map(|(k, v)| (k.value.clone(), v.to_json()))
+                .collect();
+            let layout = if t.value == "decimal" {
+                weft_mapping::Coerce::Decimal
+            } else {
+                weft_mapping::Coerce::Keep
+            };
+            (
+                t.meta.name.value.clone(),
+                json!({
+                    "version": t.version.as_ref().map(|v| v.value.clone()),
+                    "key": t.key,
+                    "value": t.value,
+                    "value_layout": layout,
+                    "entries": entries,
+                }),
+            )
+        })
+        .collect();
+    let systems: Map<String, Json> = specs
+        .systems
+        .iter()
+        .map(|s| (s.meta.name.value.clone(), doc(&s.meta)))
+        .collect();
+    let policies: Map<String, Json> = specs
+        .policies
+        .iter()
+        .map(|p| (p.meta.name.value.clone(), doc(&p.meta)))
+        .collect();
+    let mut flows = Map::new();
+    for f in &specs.flows {
+        let flow = b.flow(f);
+        flows.insert(f.meta.name.value.clone(), flow);
+    }
+    // Every workspace contract, and every contract anything above refers to.
+    for ct in specs.contracts.iter().filter(|ct| ct.meta.is_workspace()) {
+        b.contract_ref(&ct.reference());
+    }
+    let workspace = c
+        .manifest
+        .as_ref()
+        .map(|m| m.name.value.clone())
+        .unwrap_or_default();
+    Ok(json!({
+        "format": weft_plan::FORMAT,
+        "format_version": weft_plan::FORMAT_VERSION,
+        "weft_version": env!("CARGO_PKG_VERSION"),
+        "workspace": workspace,
+        "git": git.map(|g| json!({ "commit": g.commit, "clean": g.clean })),
+        "contracts": b.contracts,
+        "mappings": mappings,
+        "functions": functions,
+        "tables": tables,
+        "systems": systems,
+        "policies": policies,
+        "flows": flows,
+    }))
+}
+
+/// A spec document as written, without its `kind` (the plan's section says it).
+fn doc(meta: &crate::spec::Meta) -> Json {
+    let mut d = meta.doc.as_ref().map(|d| d.to_json()).unwrap_or(Json::Null);
+    if let Json::Object(m) = &mut d {
+        m.shift_remove("kind");
+        m.shift_remove("name");
+    }
+    d
+}
+
+fn refuse_literal_secrets(report: &Report) -> Result<(), String> {
+    for s in &report.compilation.specs.systems {
+        for slot in &s.secrets {
+            let literal = match &slot.node.value {
+                NodeValue::String(v) => !v.is_empty(),
+                NodeValue::Number(_) => true,
+                _ => false,
+            };
+            if literal {
+                return Err(format!(
+                    "`{}` of system `{}` holds a literal secret; a plan never carries secrets: reference it (`{{ env: NAME }}`)",
+                    slot.path, s.meta.name.value
+                ));
+            }
+        }
+        if let Some(url) = &s.base_url {
+            if crate::check::secrets::url_password(&url.value).is_some() {
+                return Err(format!(
+                    "`base_url` of system `{}` embeds a password; a plan never carries secrets",
+                    s.meta.name.value
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Builder<'a> {
+    report: &'a Report,
+    contracts: Map<String, Json>,
+}
+
+impl Builder<'_> {
+    /// `Name@MAJOR` of a resolved reference, recording the contract.
+    fn contract_ref(&mut self, r: &ContractRef) -> Json {
+        let specs = &self.report.compilation.specs;
+        let Some(i) = self.report.index.contract(r) else {
+            return json!(r.to_string());
+        };
+        let ct = &specs.contracts[i];
+        let key = ct.reference().to_string();
+        if !self.contracts.contains_key(&key) {
+            let schema = self
+                .report
+                .contract_schema(&ct.reference())
+                .unwrap_or(Json::Null);
+            self.contracts.insert(
+                key.clone(),
+                json!({
+                    "version": ct.version.as_ref().map(|v| v.value.to_string()),
+                    "from": if ct.meta.is_workspace() { "workspace".to_string() } else { format!("{:?}", ct.meta.origin) },
+                    "schema": schema,
+                }),
+            );
+        }
+        json!(key)
+    }
+
+    fn contract(&mut self, slot: Option<&RefSlot>) -> Json {
+        match slot.map(|s| &s.parsed) {
+            Some(Ok(r)) => self.contract_ref(&r.clone()),
+            Some(Err(_)) | None => Json::Null,
+        }
+    }
+
+    /// An endpoint of a system, resolved: where it is and what it sends.
+    fn endpoint(&mut self, system: &str, endpoint: &str) -> Json {
+        let specs = &self.report.compilation.specs;
+        let Some(si) = self.report.index.system(system) else {
+            return Json::Null;
+        };
+        let s = &specs.systems[si];
+        let Some(e) = s.endpoints.iter().find(|e| e.name.value == endpoint) else {
+            return Json::Null;
+        };
+        let (body, response) = (e.body.clone(), e.response.clone());
+        json!({
+            "system": system,
+            "endpoint": endpoint,
+            "method": e.method,
+            "path": e.path,
+            "base_url": s.meta.doc.as_ref().and_then(|d| d.get("base_url")).map(|n| n.to_json()),
+            "body": self.contract(body.as_ref()),
+            "response": self.contract(response.as_ref()),
+            "idempotency_header": e.idempotency_header,
+        })
+    }
+
+    fn policy(&self, name: Option<&str>) -> Json {
+        let specs = &self.report.compilation.specs;
+        match name.and_then(|n| self.report.index.policy(n).map(|i| (n, i))) {
+            Some((n, i)) => {
+                let mut p = doc(&specs.policies[i].meta);
+                if let Json::Object(m) = &mut p {
+                    m.insert("name".into(), json!(n));
+                }
+                p
+            }
+            None => Json::Null,
+        }
+    }
+
+    fn flow(&mut self, f: &crate::spec::flow::Flow) -> Json {
+        let specs = &self.report.compilation.specs;
+        let text = |s: &Option<crate::source::Spanned<String>>| s.as_ref().map(|s| s.value.clone());
+        let trigger = match f.trigger.as_ref().map(|(t, _)| t) {
+            Some(Trigger::Webhook { system, topic }) => {
+                let contract = system
+                    .as_ref()
+                    .and_then(|s| self.report.index.system(&s.value))
+                    .and_then(|i| specs.systems[i].webhook.as_ref())
+                    .and_then(|w| {
+                        w.topics
+                            .iter()
+                            .find(|(t, _)| Some(&t.value) == topic.as_ref().map(|t| &t.value))
+                    })
+                    .and_then(|(_, c)| c.clone());
+                json!({
+                    "webhook": {
+                        "system": text(system),
+                        "topic": text(topic),
+                        "contract": self.contract(contract.as_ref()),
+                    }
+                })
+            }
+            Some(Trigger::Poll {
+                system,
+                endpoint,
+                cron,
+            }) => {
+                let resolved = match (system, endpoint) {
+                    (Some(s), Some(e)) => self.endpoint(&s.value, &e.value),
+                    _ => Json::Null,
+                };
+                json!({ "poll": { "system": text(system), "cron": text(cron), "endpoint": resolved } })
+            }
+            Some(Trigger::Schedule { cron }) => json!({ "schedule": { "cron": text(cron) } }),
+            Some(Trigger::File { system }) => {
+                let record = system
+                    .as_ref()
+                    .and_then(|s| self.report.index.system(&s.value))
+                    .and_then(|i| specs.systems[i].files.as_ref())
+                    .and_then(|files| files.record.clone());
+                let files_doc = system
+                    .as_ref()
+                    .and_then(|s| self.report.index.system(&s.value))
+                    .and_then(|i| specs.systems[i].meta.doc.as_ref())
+                    .and_then(|d| d.get("files"))
+                    .map(|n| n.to_json());
+                json!({ "file": { "system": text(system), "record": self.contract(record.as_ref()), "files": files_doc } })
+            }
+            None => Json::Null,
+        };
+        // Everything else the trigger says (intervals, cursors, ...), as written.
+        let written = f
+            .meta
+            .doc
+            .as_ref()
+            .and_then(|d| d.get("trigger"))
+            .map(|n| n.to_json());
+        let mut trigger = trigger;
+        if let (Some(Json::Object(written)), Json::Object(resolved)) = (written, &mut trigger) {
+            for (kind, fields) in resolved.iter_mut() {
+                if let (Some(Json::Object(w)), Json::Object(r)) = (written.get(kind), fields) {
+                    for (k, v) in w {
+                        r.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+            }
+        }
+        let flow_policy = text(&f.policy);
+        let mut steps = Vec::new();
+        for (step, _) in &f.steps {
+            steps.push(match step {
+                Step::Validate(r) => json!({ "validate": self.contract(Some(r)) }),
+                Step::Map(name) => json!({ "map": name.value }),
+                Step::Filter { when } => json!({ "filter": text(when) }),
+                Step::Hold { when } => json!({ "hold": text(when) }),
+                Step::Deliver {
+                    target,
+                    endpoint,
+                    policy,
+                } => {
+                    let policy = text(policy).or(flow_policy.clone());
+                    json!({
+                        "deliver": target.value,
+                        "endpoint": endpoint.as_ref().map(|e| self.endpoint(&e.system, &e.endpoint)),
+                        "policy": self.policy(policy.as_deref()),
+                    })
+                }
+            });
+        }
+        let source = self.contract(f.source.as_ref());
+        json!({
+            "description": f.meta.description,
+            "domain": text(&f.domain),
+            "trigger": trigger,
+            "source": source,
+            "steps": steps,
+            "policy": self.policy(flow_policy.as_deref()),
+            "idempotency_key": text(&f.idempotency_key),
+            "ordering_key": text(&f.ordering_key),
+        })
+    }
+}
