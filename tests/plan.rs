@@ -74,6 +74,8 @@ fn the_same_specs_give_the_same_bytes() {
         "{deliver}"
     );
     assert!(doc["contracts"]["Order@1"]["schema"]["properties"].is_object());
+    assert_eq!(doc["contracts"]["Order@1"]["from"], "std/distribution@1");
+    assert_eq!(doc["contracts"]["shopify.Order@1"]["from"], "workspace");
     let mapping = &doc["mappings"]["shopify_order_to_order"];
     assert_eq!(mapping["checked"], true);
     assert!(mapping["layout"]["record"].is_array(), "{mapping}");

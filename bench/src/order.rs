@@ -242,3 +242,32 @@ fn canonical_decimal(s: &str) -> String {
         .map(|d| d.normalize().to_string())
         .unwrap_or_else(|_| s.to_string())
 }
+
+/// Checks another engine's mapping against the hand-written one: the same
+/// output (money compared as decimals), a missing customer id fails, an
+/// unknown status is held.
+#[cfg(test)]
+pub(crate) fn check_engine(run: impl Fn(&str) -> Result<String, String>) {
+    let parse = |t: &str| -> Json { serde_json::from_str(t).unwrap() };
+    let text = input(5).to_string();
+    assert_eq!(
+        normalize(&parse(&run(&text).unwrap())),
+        normalize(&parse(&by_hand(&text).unwrap()))
+    );
+    let mut order = input(1);
+    order["customer"].as_object_mut().unwrap().remove("id");
+    let err = run(&order.to_string()).unwrap_err();
+    assert!(err.contains("order has no customer"), "{err}");
+    let mut order = input(1);
+    order["financial_status"] = "refunded".into();
+    assert_eq!(parse(&run(&order.to_string()).unwrap())["status"], "held");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_weft_mapping_behaves_like_the_hand_written_one() {
+        let m = super::WeftMapping::compile();
+        super::check_engine(|t| m.run(t));
+    }
+}

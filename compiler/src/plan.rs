@@ -10,7 +10,6 @@ use crate::check::Report;
 use crate::spec::flow::{Step, Trigger};
 use crate::spec::refs::ContractRef;
 use crate::spec::RefSlot;
-use crate::yaml::NodeValue;
 use serde_json::{json, Map, Value as Json};
 
 /// Where the specs came from in version control.
@@ -73,11 +72,7 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
                 .iter()
                 .map(|(k, v)| (k.value.clone(), v.to_json()))
                 .collect();
-            let layout = if t.value == "decimal" {
-                weft_mapping::Coerce::Decimal
-            } else {
-                weft_mapping::Coerce::Keep
-            };
+            let layout = crate::check::mappings::table_layout(t);
             (
                 t.meta.name.value.clone(),
                 json!({
@@ -143,12 +138,7 @@ fn doc(meta: &crate::spec::Meta) -> Json {
 fn refuse_literal_secrets(report: &Report) -> Result<(), String> {
     for s in &report.compilation.specs.systems {
         for slot in &s.secrets {
-            let literal = match &slot.node.value {
-                NodeValue::String(v) => !v.is_empty(),
-                NodeValue::Number(_) => true,
-                _ => false,
-            };
-            if literal {
+            if crate::check::secrets::is_literal(&slot.node) {
                 return Err(format!(
                     "`{}` of system `{}` holds a literal secret; a plan never carries secrets: reference it (`{{ env: NAME }}`)",
                     slot.path, s.meta.name.value
@@ -190,7 +180,7 @@ impl Builder<'_> {
                 key.clone(),
                 json!({
                     "version": ct.version.as_ref().map(|v| v.value.to_string()),
-                    "from": if ct.meta.is_workspace() { "workspace".to_string() } else { format!("{:?}", ct.meta.origin) },
+                    "from": ct.meta.origin.name(),
                     "schema": schema,
                 }),
             );

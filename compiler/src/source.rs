@@ -70,6 +70,16 @@ pub enum Origin {
     Import(String),
 }
 
+impl Origin {
+    /// `workspace`, or the imported package as written (`std/distribution@1`).
+    pub fn name(&self) -> &str {
+        match self {
+            Origin::Workspace => "workspace",
+            Origin::Import(p) => p,
+        }
+    }
+}
+
 /// One loaded file: its display path, text, and line index.
 #[derive(Debug)]
 pub struct SourceFile {

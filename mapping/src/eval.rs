@@ -286,20 +286,10 @@ impl<'a> Env<'a> {
                 Decimal::from_str(d).map_err(|_| err(e.span, format!("`{d}` is not a decimal")))?,
             ),
             ExprKind::Float(f) => Value::Float(*f),
-            ExprKind::Str(parts) => {
-                let mut s = crate::value::Text::default();
-                for p in parts {
-                    match p {
-                        StrPart::Text(t) => s.push_str(t),
-                        StrPart::Expr(x) => match self.eval(x)? {
-                            Value::Null => return Ok(Value::Null),
-                            Value::Str(v) => s.push_str(&v),
-                            v => s.push_str(&v.to_text()),
-                        },
-                    }
-                }
-                return self.sized(e.span, Value::Str(s));
-            }
+            ExprKind::Str(parts) => match self.interpolate(parts, None)? {
+                Some(s) => return self.sized(e.span, Value::Str(s)),
+                None => Value::Null,
+            },
             ExprKind::Array(items) => Value::Array(
                 items
                     .iter()
@@ -421,6 +411,28 @@ impl<'a> Env<'a> {
             }
             ExprKind::Try(x) => self.eval(x)?,
         })
+    }
+
+    /// An interpolated string. A null part makes the whole string null, or,
+    /// with `null_text`, is written as that text.
+    fn interpolate(
+        &mut self,
+        parts: &'a [StrPart],
+        null_text: Option<&str>,
+    ) -> Result<Option<crate::value::Text>, MappingError> {
+        let mut s = crate::value::Text::default();
+        for p in parts {
+            match p {
+                StrPart::Text(t) => s.push_str(t),
+                StrPart::Expr(x) => match (self.eval(x)?, null_text) {
+                    (Value::Null, Some(t)) => s.push_str(t),
+                    (Value::Null, None) => return Ok(None),
+                    (Value::Str(v), _) => s.push_str(&v),
+                    (v, _) => s.push_str(&v.to_text()),
+                },
+            }
+        }
+        Ok(Some(s))
     }
 
     /// Calls lambda `f` on `arg`, handing the argument back with the result.
@@ -578,19 +590,10 @@ impl<'a> Env<'a> {
             let msg = match args.first().map(|a| (a, &a.kind)) {
                 // In a failure's reason a null is shown, not swallowed: the
                 // reason must say what was missing.
-                Some((_, ExprKind::Str(parts))) => {
-                    let mut s = String::new();
-                    for p in parts {
-                        match p {
-                            StrPart::Text(t) => s.push_str(t),
-                            StrPart::Expr(x) => match self.eval(x)? {
-                                Value::Null => s.push_str("null"),
-                                v => s.push_str(&v.to_text()),
-                            },
-                        }
-                    }
-                    s
-                }
+                Some((_, ExprKind::Str(parts))) => self
+                    .interpolate(parts, Some("null"))?
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
                 Some((a, _)) => self.eval(a)?.to_text(),
                 None => "failed".into(),
             };

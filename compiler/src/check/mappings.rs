@@ -72,13 +72,18 @@ fn table_type(t: &Table) -> typeck::Ty {
     }
 }
 
-/// A table as the evaluator reads it.
-fn table_value(t: &Table) -> weft_mapping::Value {
-    let coerce = if t.value == "decimal" {
+/// How a table's values are read (decimals stay exact).
+pub fn table_layout(t: &Table) -> weft_mapping::Coerce {
+    if t.value == "decimal" {
         weft_mapping::Coerce::Decimal
     } else {
         weft_mapping::Coerce::Keep
-    };
+    }
+}
+
+/// A table as the evaluator reads it.
+fn table_value(t: &Table) -> weft_mapping::Value {
+    let coerce = table_layout(t);
     weft_mapping::Value::Object(
         t.entries
             .iter()

@@ -5,18 +5,22 @@ use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::source::SourceMap;
 use crate::spec::Specs;
-use crate::yaml::NodeValue;
 use crate::yaml::ValueMap;
+use crate::yaml::{Node, NodeValue};
+
+/// A value written where a secret reference belongs (not `{ env: NAME }`).
+pub(crate) fn is_literal(node: &Node) -> bool {
+    match &node.value {
+        NodeValue::String(s) => !s.is_empty(),
+        NodeValue::Number(_) => true,
+        _ => false,
+    }
+}
 
 pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     for system in &specs.systems {
         for slot in &system.secrets {
-            let literal = match &slot.node.value {
-                NodeValue::String(s) => !s.is_empty(),
-                NodeValue::Number(_) => true,
-                _ => false,
-            };
-            if !literal {
+            if !is_literal(&slot.node) {
                 continue;
             }
             sources

@@ -10,6 +10,7 @@ use crate::spec::test_spec::{Fixture, TestCase, TestSpec};
 use crate::typeck;
 use serde::Serialize;
 use serde_json::Value as Json;
+use weft_plan::canonical::pretty;
 
 /// The outcome of one case.
 #[derive(Debug, Serialize)]
@@ -176,10 +177,7 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
                 Outcome::Pass
             } else {
                 // Diff canonical forms (keys sorted) so that field order is not noise.
-                let e =
-                    serde_json::to_string_pretty(&canonical(&expected)).unwrap_or_default() + "\n";
-                let a =
-                    serde_json::to_string_pretty(&canonical(&actual)).unwrap_or_default() + "\n";
+                let (e, a) = (pretty(&expected), pretty(&actual));
                 let diff = similar::TextDiff::from_lines(&e, &a)
                     .unified_diff()
                     .context_radius(3)
@@ -188,23 +186,6 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
                 Outcome::Mismatch { diff }
             }
         }
-    }
-}
-
-/// `v` with every object's keys sorted.
-fn canonical(v: &Json) -> Json {
-    match v {
-        Json::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            Json::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), canonical(&m[k])))
-                    .collect(),
-            )
-        }
-        Json::Array(items) => Json::Array(items.iter().map(canonical).collect()),
-        other => other.clone(),
     }
 }
 

@@ -121,6 +121,11 @@ pub fn run_all(report: &Report, inputs: usize, seed: u64) -> Vec<PropertyResult>
         match validators {
             Ok((sv, tv)) => {
                 let schema = schemas.0.as_ref().expect("validated above");
+                let file = c.sources.get(checked.map.file);
+                let locate = |offset: u32| {
+                    let (l, col) = file.line_col(checked.map.file_offset(offset as usize));
+                    format!("{}:{l}:{col}", file.name)
+                };
                 let run = Run {
                     report,
                     ast,
@@ -128,16 +133,10 @@ pub fn run_all(report: &Report, inputs: usize, seed: u64) -> Vec<PropertyResult>
                     declared: declared_spans(ast),
                     source: &sv,
                     target: &tv,
+                    locate: &locate,
                 };
                 let generator = Generator::new(schema, &vocabulary);
                 run.check(&mut result, &generator, inputs, seed);
-                if let PropertyOutcome::UndeclaredFailure { at, .. } = &mut result.outcome {
-                    let (l, col) = c
-                        .sources
-                        .get(checked.map.file)
-                        .line_col(checked.map.file_offset(at.parse().unwrap_or(0)));
-                    *at = format!("{}:{l}:{col}", c.sources.get(checked.map.file).name);
-                }
             }
             Err(reason) => result.outcome = PropertyOutcome::Skipped { reason },
         }
@@ -154,6 +153,8 @@ struct Run<'a> {
     declared: Vec<Span>,
     source: &'a jsonschema::Validator,
     target: &'a jsonschema::Validator,
+    /// `file:line:column` of a byte offset in the body.
+    locate: &'a dyn Fn(u32) -> String,
 }
 
 /// What one input showed.
@@ -188,7 +189,7 @@ impl Run<'_> {
                     result.outcome = match self.verdict(&input) {
                         Verdict::Undeclared(message, at) => PropertyOutcome::UndeclaredFailure {
                             message,
-                            at: at.to_string(),
+                            at: (self.locate)(at),
                             input,
                         },
                         Verdict::Invalid(_, problem, output) => PropertyOutcome::InvalidOutput {
