@@ -2,8 +2,10 @@
 
 mod commands;
 mod human;
+mod out;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use commands::exit_code;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -43,7 +45,7 @@ pub enum LineageFormat {
     Openlineage,
 }
 
-/// Output format of `weft test`.
+/// Output format of plan diffs (`weft plan --against`, `weft plan diff`).
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum PlanFormat {
     /// Grouped by part, with a unified diff of each changed entry.
@@ -54,7 +56,8 @@ pub enum PlanFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+/// Output format of `weft test`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum TestFormat {
     /// PASS/FAIL lines with a diff of expected vs actual JSON, on stderr.
     Human,
@@ -138,7 +141,8 @@ enum Command {
         /// The plan deployed now: show what deploying this one would change.
         #[arg(long, value_name = "DEPLOYED")]
         against: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
+        /// Format of the `--against` diff.
+        #[arg(long, value_enum, default_value = "human", requires = "against")]
         format: PlanFormat,
     },
     /// Create an Ed25519 key pair for signing plans: FILE and FILE.pub.
@@ -227,22 +231,29 @@ fn main() {
         Command::Plan {
             action: Some(PlanAction::Diff { old, new, format }),
             ..
-        } => commands::plan::diff_files(&old, &new, format),
+        } => exit_code(commands::plan::diff_files(&old, &new, format)),
         Command::Plan {
             action: None,
             dir,
             output,
             against,
             format,
-        } => commands::plan::run(&dir, output.as_deref(), against.as_deref(), format),
-        Command::Keygen { file, force } => commands::keys::keygen(&file, force),
-        Command::Sign { plan, key, output } => commands::keys::sign(&plan, &key, output.as_deref()),
+        } => exit_code(commands::plan::run(
+            &dir,
+            output.as_deref(),
+            against.as_deref(),
+            format,
+        )),
+        Command::Keygen { file, force } => exit_code(commands::sign::keygen(&file, force)),
+        Command::Sign { plan, key, output } => {
+            exit_code(commands::sign::sign(&plan, &key, output.as_deref()))
+        }
         Command::Verify {
             plan,
             trust,
             signature,
-        } => commands::keys::verify(&plan, signature.as_deref(), &trust),
-        Command::Inspect { plan } => commands::keys::inspect(&plan),
+        } => exit_code(commands::sign::verify(&plan, signature.as_deref(), &trust)),
+        Command::Inspect { plan } => exit_code(commands::plan::inspect(&plan)),
         Command::Lineage {
             mapping,
             dir,

@@ -118,7 +118,23 @@ fn the_plan_records_the_git_commit_and_whether_the_tree_is_clean() {
     let clean = plan(&ws);
     assert_eq!(clean["git"]["commit"], head.as_str());
     assert_eq!(clean["git"]["clean"], true);
+    // Files weft does not read (the plan itself, CI reports, notes) do not
+    // make the tree unclean: planning twice gives the same plan.
     std::fs::write(ws.join("notes.md"), "work in progress\n").unwrap();
+    assert_eq!(
+        weft(&["plan", s(&ws), "-o", s(&ws.join("plan.json"))]).code,
+        0
+    );
+    assert_eq!(plan(&ws), clean);
+    // A spec that differs from the commit does.
+    let policies = ws.join("policies.yaml");
+    let text = std::fs::read_to_string(&policies).unwrap();
+    assert!(text.contains("max_attempts: 8"));
+    std::fs::write(
+        &policies,
+        text.replacen("max_attempts: 8", "max_attempts: 9", 1),
+    )
+    .unwrap();
     let dirty = plan(&ws);
     assert_eq!(dirty["git"]["clean"], false);
     assert_ne!(dirty["hash"], clean["hash"]);
@@ -223,6 +239,15 @@ fn signatures_verify_only_with_trusted_keys_and_the_signed_plan() {
         "{}",
         wrong.stderr
     );
+    let anchor = weft(&["verify", s(&t("plan.json")), "--trust", s(&t("ci.key"))]);
+    assert_eq!(anchor.code, 2);
+    assert!(
+        anchor
+            .stderr
+            .contains("is a secret key; a public key is needed"),
+        "{}",
+        anchor.stderr
+    );
     // The signature of one plan does not verify another.
     let tmp2 = tempfile::tempdir().unwrap();
     northwind_copy(tmp2.path());
@@ -280,7 +305,15 @@ fn signatures_verify_only_with_trusted_keys_and_the_signed_plan() {
     );
     let ok = weft(&["verify", s(&t("plan.json")), "--trust", s(&t("ci.key.pub"))]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
-    for out in [&keygen.stderr, &sign.stderr, &ok.stderr, &wrong.stderr] {
+    let env_sign = String::from_utf8_lossy(&run.stderr).into_owned();
+    for out in [
+        &keygen.stderr,
+        &sign.stderr,
+        &ok.stderr,
+        &wrong.stderr,
+        &anchor.stderr,
+        &env_sign,
+    ] {
         assert!(!out.contains(&secret_b64), "the secret key was printed");
     }
     for f in ["plan.json", "plan.json.sig"] {
@@ -318,8 +351,33 @@ fn a_literal_secret_never_enters_a_plan_even_when_its_rule_is_off() {
     .unwrap();
     let run = weft(&["plan", s(tmp.path())]);
     assert_eq!(run.code, 1, "{}", run.stdout);
+    // The rule cannot be turned off (that is itself an error), and the secret
+    // is reported where it is, without its value.
+    for wanted in [
+        "WF406(literal-secret)",
+        "only lint rules are configurable",
+        "no plan was written",
+    ] {
+        assert!(run.stderr.contains(wanted), "{wanted}: {}", run.stderr);
+    }
+    assert!(run.stdout.is_empty());
+    // Nor can it be suppressed.
+    let specs = tmp.path().join("specs.yaml");
+    let text = std::fs::read_to_string(&specs).unwrap();
+    std::fs::write(
+        &specs,
+        format!("# weft:allow literal-secret -- local testing\n{text}"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("weft.yaml"),
+        "workspace: literal-secret-allowed\n",
+    )
+    .unwrap();
+    let run = weft(&["plan", s(tmp.path())]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stderr.contains("a plan never carries secrets"),
+        run.stderr.contains("WF406(literal-secret)"),
         "{}",
         run.stderr
     );
@@ -402,4 +460,91 @@ fn inspect_and_plan_diffs_read_like_operators_think() {
     // No change, said plainly.
     let same = weft(&["plan", "diff", s(&old), s(&old)]);
     assert!(same.stdout.starts_with("no changes"), "{}", same.stdout);
+}
+
+#[test]
+fn key_and_plan_files_that_cannot_be_used_are_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |n: &str| tmp.path().join(n);
+    assert_eq!(
+        weft(&["plan", "specs/northwind", "-o", s(&t("plan.json"))]).code,
+        0
+    );
+    // Keys into a folder that does not exist: the file is named.
+    let run = weft(&["keygen", s(&t("missing/ci.key"))]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("missing/ci.key.pub") && run.stderr.contains("the folder must exist"),
+        "{}",
+        run.stderr
+    );
+    // --force replaces a key, and the new secret is still owner-only.
+    assert_eq!(weft(&["keygen", s(&t("ci.key"))]).code, 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(t("ci.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(weft(&["keygen", "--force", s(&t("ci.key"))]).code, 0);
+        let mode = std::fs::metadata(t("ci.key")).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "a replaced secret key is readable by others"
+        );
+    }
+    // An unsigned plan is refused (1); an unset key variable is unusable input (2).
+    let unsigned = weft(&["verify", s(&t("plan.json")), "--trust", s(&t("ci.key.pub"))]);
+    assert_eq!(unsigned.code, 1);
+    assert!(
+        unsigned.stderr.contains("sign it with `weft sign`"),
+        "{}",
+        unsigned.stderr
+    );
+    let unset = weft(&["sign", s(&t("plan.json")), "--key", "env:WEFT_TEST_NOT_SET"]);
+    assert_eq!(unset.code, 2);
+    assert!(
+        unset.stderr.contains("`WEFT_TEST_NOT_SET` is not set"),
+        "{}",
+        unset.stderr
+    );
+    // A missing plan is unreadable input (2), one that is not JSON is refused (1).
+    let missing = weft(&["inspect", s(&t("nope.json"))]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("nope.json") && missing.stderr.contains("cannot read the plan"),
+        "{}",
+        missing.stderr
+    );
+    std::fs::write(t("bad.json"), "not json").unwrap();
+    let bad = weft(&["plan", "diff", s(&t("plan.json")), s(&t("bad.json"))]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("bad.json") && bad.stderr.contains("not valid JSON"),
+        "{}",
+        bad.stderr
+    );
+    // --format only makes sense with --against.
+    let usage = weft(&["plan", "specs/northwind", "--format", "markdown"]);
+    assert_eq!(usage.code, 2, "{}", usage.stderr);
+    assert!(usage.stderr.contains("--against"), "{}", usage.stderr);
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_internal_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["plan", "specs/northwind"])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, with most of the plan unread.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }

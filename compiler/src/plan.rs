@@ -7,8 +7,10 @@
 //! folder or time.
 
 use crate::check::Report;
+use crate::source::Spanned;
 use crate::spec::flow::{Step, Trigger};
 use crate::spec::refs::ContractRef;
+use crate::spec::system::System;
 use crate::spec::RefSlot;
 use serde_json::{json, Map, Value as Json};
 
@@ -20,13 +22,13 @@ pub struct GitState {
     pub clean: bool,
 }
 
-/// The plan document of a checked workspace (not yet sealed with its hash).
-/// Refuses a workspace that would put a literal secret into the plan,
-/// whatever lint level the workspace gives `literal-secret`.
-pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
+/// The plan document of a workspace that passed `weft check` (not yet
+/// sealed with its hash). Secrets are references only: a literal one is a
+/// `literal-secret` error, which cannot be turned off or suppressed, so a
+/// workspace holding one never gets here.
+pub fn build(report: &Report, git: Option<&GitState>) -> Json {
     let c = &report.compilation;
     let specs = &c.specs;
-    refuse_literal_secrets(report)?;
     let mut b = Builder {
         report,
         contracts: Map::new(),
@@ -40,7 +42,7 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
         else {
             continue;
         };
-        let layout = weft_mapping::source_need(ast).project(&crate::typeck::coerce(source_ty));
+        let layout = weft_mapping::read_layout(ast, &crate::typeck::coerce(source_ty));
         mappings.insert(
             m.meta.name.value.clone(),
             json!({
@@ -109,7 +111,7 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
         .as_ref()
         .map(|m| m.name.value.clone())
         .unwrap_or_default();
-    Ok(json!({
+    json!({
         "format": weft_plan::FORMAT,
         "format_version": weft_plan::FORMAT_VERSION,
         "weft_version": env!("CARGO_PKG_VERSION"),
@@ -122,7 +124,7 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Result<Json, String> {
         "systems": systems,
         "policies": policies,
         "flows": flows,
-    }))
+    })
 }
 
 /// A spec document as written, without its `kind` (the plan's section says it).
@@ -135,53 +137,35 @@ fn doc(meta: &crate::spec::Meta) -> Json {
     d
 }
 
-fn refuse_literal_secrets(report: &Report) -> Result<(), String> {
-    for s in &report.compilation.specs.systems {
-        for slot in &s.secrets {
-            if crate::check::secrets::is_literal(&slot.node) {
-                return Err(format!(
-                    "`{}` of system `{}` holds a literal secret; a plan never carries secrets: reference it (`{{ env: NAME }}`)",
-                    slot.path, s.meta.name.value
-                ));
-            }
-        }
-        if let Some(url) = &s.base_url {
-            if crate::check::secrets::url_password(&url.value).is_some() {
-                return Err(format!(
-                    "`base_url` of system `{}` embeds a password; a plan never carries secrets",
-                    s.meta.name.value
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 struct Builder<'a> {
     report: &'a Report,
     contracts: Map<String, Json>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// The system called `name`.
+    fn system(&self, name: &str) -> Option<&'a System> {
+        let report: &'a Report = self.report;
+        let i = report.index.system(name)?;
+        Some(&report.compilation.specs.systems[i])
+    }
+
     /// `Name@MAJOR` of a resolved reference, recording the contract.
     fn contract_ref(&mut self, r: &ContractRef) -> Json {
-        let specs = &self.report.compilation.specs;
-        let Some(i) = self.report.index.contract(r) else {
+        let report: &'a Report = self.report;
+        let Some(i) = report.index.contract(r) else {
             return json!(r.to_string());
         };
-        let ct = &specs.contracts[i];
-        let key = ct.reference().to_string();
+        let ct = &report.compilation.specs.contracts[i];
+        let reference = ct.reference();
+        let key = reference.to_string();
         if !self.contracts.contains_key(&key) {
-            let schema = self
-                .report
-                .contract_schema(&ct.reference())
-                .unwrap_or(Json::Null);
             self.contracts.insert(
                 key.clone(),
                 json!({
                     "version": ct.version.as_ref().map(|v| v.value.to_string()),
                     "from": ct.meta.origin.name(),
-                    "schema": schema,
+                    "schema": report.contract_schema(&reference).unwrap_or(Json::Null),
                 }),
             );
         }
@@ -190,34 +174,32 @@ impl Builder<'_> {
 
     fn contract(&mut self, slot: Option<&RefSlot>) -> Json {
         match slot.map(|s| &s.parsed) {
-            Some(Ok(r)) => self.contract_ref(&r.clone()),
+            Some(Ok(r)) => self.contract_ref(r),
             Some(Err(_)) | None => Json::Null,
         }
     }
 
     /// An endpoint of a system, resolved: where it is and what it sends.
     fn endpoint(&mut self, system: &str, endpoint: &str) -> Json {
-        let specs = &self.report.compilation.specs;
-        let Some(si) = self.report.index.system(system) else {
+        let Some(s) = self.system(system) else {
             return Json::Null;
         };
-        let s = &specs.systems[si];
         let Some(e) = s.endpoints.iter().find(|e| e.name.value == endpoint) else {
             return Json::Null;
         };
-        let (body, response) = (e.body.clone(), e.response.clone());
         json!({
             "system": system,
             "endpoint": endpoint,
             "method": e.method,
             "path": e.path,
             "base_url": s.meta.doc.as_ref().and_then(|d| d.get("base_url")).map(|n| n.to_json()),
-            "body": self.contract(body.as_ref()),
-            "response": self.contract(response.as_ref()),
+            "body": self.contract(e.body.as_ref()),
+            "response": self.contract(e.response.as_ref()),
             "idempotency_header": e.idempotency_header,
         })
     }
 
+    /// A policy as written, with its name.
     fn policy(&self, name: Option<&str>) -> Json {
         let specs = &self.report.compilation.specs;
         match name.and_then(|n| self.report.index.policy(n).map(|i| (n, i))) {
@@ -233,25 +215,23 @@ impl Builder<'_> {
     }
 
     fn flow(&mut self, f: &crate::spec::flow::Flow) -> Json {
-        let specs = &self.report.compilation.specs;
-        let text = |s: &Option<crate::source::Spanned<String>>| s.as_ref().map(|s| s.value.clone());
-        let trigger = match f.trigger.as_ref().map(|(t, _)| t) {
+        let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone());
+        let named = |s: &Option<Spanned<String>>| s.as_ref().and_then(|s| self.system(&s.value));
+        let mut trigger = match f.trigger.as_ref().map(|(t, _)| t) {
             Some(Trigger::Webhook { system, topic }) => {
-                let contract = system
-                    .as_ref()
-                    .and_then(|s| self.report.index.system(&s.value))
-                    .and_then(|i| specs.systems[i].webhook.as_ref())
+                let contract = named(system)
+                    .and_then(|s| s.webhook.as_ref())
                     .and_then(|w| {
                         w.topics
                             .iter()
                             .find(|(t, _)| Some(&t.value) == topic.as_ref().map(|t| &t.value))
                     })
-                    .and_then(|(_, c)| c.clone());
+                    .and_then(|(_, c)| c.as_ref());
                 json!({
                     "webhook": {
                         "system": text(system),
                         "topic": text(topic),
-                        "contract": self.contract(contract.as_ref()),
+                        "contract": self.contract(contract),
                     }
                 })
             }
@@ -268,18 +248,15 @@ impl Builder<'_> {
             }
             Some(Trigger::Schedule { cron }) => json!({ "schedule": { "cron": text(cron) } }),
             Some(Trigger::File { system }) => {
-                let record = system
-                    .as_ref()
-                    .and_then(|s| self.report.index.system(&s.value))
-                    .and_then(|i| specs.systems[i].files.as_ref())
-                    .and_then(|files| files.record.clone());
-                let files_doc = system
-                    .as_ref()
-                    .and_then(|s| self.report.index.system(&s.value))
-                    .and_then(|i| specs.systems[i].meta.doc.as_ref())
+                let s = named(system);
+                let record = s
+                    .and_then(|s| s.files.as_ref())
+                    .and_then(|f| f.record.as_ref());
+                let files_doc = s
+                    .and_then(|s| s.meta.doc.as_ref())
                     .and_then(|d| d.get("files"))
                     .map(|n| n.to_json());
-                json!({ "file": { "system": text(system), "record": self.contract(record.as_ref()), "files": files_doc } })
+                json!({ "file": { "system": text(system), "record": self.contract(record), "files": files_doc } })
             }
             None => Json::Null,
         };
@@ -290,7 +267,6 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|d| d.get("trigger"))
             .map(|n| n.to_json());
-        let mut trigger = trigger;
         if let (Some(Json::Object(written)), Json::Object(resolved)) = (written, &mut trigger) {
             for (kind, fields) in resolved.iter_mut() {
                 if let (Some(Json::Object(w)), Json::Object(r)) = (written.get(kind), fields) {
@@ -313,11 +289,18 @@ impl Builder<'_> {
                     endpoint,
                     policy,
                 } => {
-                    let policy = text(policy).or(flow_policy.clone());
+                    // The step's policy, or the flow's: resolved here, once.
+                    let policy = policy
+                        .as_ref()
+                        .or(f.policy.as_ref())
+                        .map(|p| p.value.as_str());
+                    let endpoint = endpoint
+                        .as_ref()
+                        .map(|e| self.endpoint(&e.system, &e.endpoint));
                     json!({
                         "deliver": target.value,
-                        "endpoint": endpoint.as_ref().map(|e| self.endpoint(&e.system, &e.endpoint)),
-                        "policy": self.policy(policy.as_deref()),
+                        "endpoint": endpoint,
+                        "policy": self.policy(policy),
                     })
                 }
             });
@@ -329,7 +312,8 @@ impl Builder<'_> {
             "trigger": trigger,
             "source": source,
             "steps": steps,
-            "policy": self.policy(flow_policy.as_deref()),
+            // Named only: each delivery step carries the policy it runs under.
+            "policy": flow_policy,
             "idempotency_key": text(&f.idempotency_key),
             "ordering_key": text(&f.ordering_key),
         })

@@ -4,7 +4,7 @@
 
 use crate::ast::{Body, Function};
 use crate::eval::{evaluate_within, Limits, MappingError};
-use crate::reads::source_need;
+use crate::reads::read_layout;
 use crate::value::{Coerce, Value};
 use std::fmt;
 
@@ -44,7 +44,7 @@ impl CompiledMapping {
         globals: Vec<(String, Value)>,
         source: &Coerce,
     ) -> CompiledMapping {
-        let layout = source_need(&body).project(source);
+        let layout = read_layout(&body, source);
         CompiledMapping {
             body,
             functions,

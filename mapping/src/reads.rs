@@ -98,6 +98,12 @@ impl Need {
     }
 }
 
+/// The layout to read a body's payloads with: the source contract's layout
+/// narrowed to what the body reads.
+pub fn read_layout(body: &Body, source: &Coerce) -> Coerce {
+    source_need(body).project(source)
+}
+
 /// What `body` reads of `source` (user functions see only their arguments).
 pub fn source_need(body: &Body) -> Need {
     let mut r = Reads {

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value as Json};
 
 /// `v` with every object's keys sorted (recursively).
-pub fn sorted(v: &Json) -> Json {
+fn sorted(v: &Json) -> Json {
     match v {
         Json::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();

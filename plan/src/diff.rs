@@ -7,6 +7,9 @@ use crate::canonical::pretty;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+/// The version of the JSON form of a plan diff.
+pub const FORMAT_VERSION: u64 = 1;
+
 /// The sections compared, in the order they are shown.
 pub const SECTIONS: [&str; 7] = [
     "flows",
@@ -79,7 +82,7 @@ pub fn diff(old: &Json, new: &Json) -> PlanDiff {
             .to_string()
     };
     PlanDiff {
-        format_version: 1,
+        format_version: FORMAT_VERSION,
         old_hash: hash(old),
         new_hash: hash(new),
         changes,

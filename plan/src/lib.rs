@@ -11,7 +11,7 @@ pub mod keys;
 pub mod seal;
 pub mod signature;
 
-pub use seal::{content_hash, load, seal, Plan, PlanError};
+pub use seal::{load, load_file, seal, Plan, PlanError};
 
 /// The `format` every plan carries.
 pub const FORMAT: &str = "weft-plan";

@@ -20,16 +20,22 @@ pub struct Plan {
 /// Why a plan file is refused.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanError {
+    /// The file cannot be read at all.
+    Unreadable(String),
     NotJson(String),
     NotAPlan,
     UnsupportedVersion(Json),
     NoHash,
-    HashMismatch { recorded: String, actual: String },
+    HashMismatch {
+        recorded: String,
+        actual: String,
+    },
 }
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
+            PlanError::Unreadable(e) => write!(f, "cannot read the plan: {e}"),
             PlanError::NotJson(e) => write!(f, "the plan is not valid JSON: {e}"),
             PlanError::NotAPlan => write!(
                 f,
@@ -68,6 +74,12 @@ pub fn seal(mut doc: Json) -> Plan {
         m.insert("hash".into(), Json::String(hash.clone()));
     }
     Plan { doc, hash }
+}
+
+/// Reads and verifies a plan file (see [`load`]).
+pub fn load_file(path: &std::path::Path) -> Result<Plan, PlanError> {
+    let bytes = std::fs::read(path).map_err(|e| PlanError::Unreadable(e.to_string()))?;
+    load(&bytes)
 }
 
 /// Reads a plan file's bytes: JSON, a weft plan, a supported version, and a

@@ -6,7 +6,7 @@ use crate::keys::key_id;
 use crate::Plan;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// What `weft sign` writes beside the plan (`plan.json.sig`).
@@ -36,6 +36,28 @@ pub fn sign(plan: &Plan, key: &SigningKey) -> DetachedSignature {
         plan_hash: plan.hash.clone(),
         signature: B64.encode(key.sign(&message(&plan.hash)).to_bytes()),
     }
+}
+
+/// Where a plan's signature is kept unless told otherwise: `PLAN.sig`.
+pub fn default_path(plan: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.sig", plan.display()))
+}
+
+/// Reads the signature file at `path` and checks it like [`verify`].
+pub fn verify_file(
+    plan: &Plan,
+    path: &std::path::Path,
+    trusted: &[VerifyingKey],
+) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "no signature for the plan: cannot read `{}` ({e}); sign it with `weft sign`",
+            path.display()
+        )
+    })?;
+    let sig: DetachedSignature = serde_json::from_str(&text)
+        .map_err(|e| format!("`{}` is not a weft plan signature: {e}", path.display()))?;
+    verify(plan, &sig, trusted)
 }
 
 /// Checks that `sig` is a signature of `plan` by one of the `trusted` keys;
@@ -74,7 +96,7 @@ pub fn verify(
         .ok()
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .ok_or("the signature is damaged (not 64 bytes of base64)")?;
-    key.verify(&message(&plan.hash), &Signature::from_bytes(&bytes))
+    key.verify_strict(&message(&plan.hash), &Signature::from_bytes(&bytes))
         .map_err(|_| {
             format!(
                 "the signature does not verify with key {}: the plan or the signature was altered",

@@ -36,19 +36,18 @@ pub fn run(dir: &Path, format: Format, today: Option<String>) -> i32 {
                 .unwrap_or("workspace");
             eprintln!("{}", summary_line(name, &summary));
         }
-        Format::Json => print!(
-            "{}",
-            render::json::render("check", version, summary, &findings)
-        ),
-        Format::Github => print!("{}", render::github::render(&findings)),
-        Format::Sarif => print!("{}", render::sarif::render(version, &findings)),
+        Format::Json => {
+            crate::out::print(&render::json::render("check", version, summary, &findings))
+        }
+        Format::Github => crate::out::print(&render::github::render(&findings)),
+        Format::Sarif => crate::out::print(&render::sarif::render(version, &findings)),
         Format::Junit => {
             let files: Vec<String> = sources
                 .files()
                 .filter(|(_, f)| f.is_workspace())
                 .map(|(_, f)| f.name.clone())
                 .collect();
-            print!("{}", render::junit::render("weft check", &files, &findings));
+            crate::out::print(&render::junit::render("weft check", &files, &findings));
         }
     }
     report.exit_code()

@@ -4,7 +4,7 @@ use weft_compiler::rules;
 
 pub fn run(rule: Option<String>, all: bool) -> i32 {
     if all {
-        print!("{}", rules::docs::all_rules_markdown());
+        crate::out::print(&rules::docs::all_rules_markdown());
         return 0;
     }
     let Some(id) = rule else {
@@ -13,7 +13,7 @@ pub fn run(rule: Option<String>, all: bool) -> i32 {
     };
     match rules::find(&id) {
         Some(r) => {
-            print!("{}", rules::docs::rule_markdown(r));
+            crate::out::print(&rules::docs::rule_markdown(r));
             0
         }
         None => {

@@ -4,7 +4,7 @@ use weft_mapping::functions::{markdown, ALL};
 
 pub fn run(as_markdown: bool) -> i32 {
     if as_markdown {
-        print!("{}", markdown());
+        crate::out::print(&markdown());
     } else {
         for f in ALL {
             let fails = if f.fails.is_some() {
@@ -12,7 +12,7 @@ pub fn run(as_markdown: bool) -> i32 {
             } else {
                 ""
             };
-            println!("{}{fails}", f.signature);
+            crate::out::print(&format!("{}{fails}\n", f.signature));
         }
     }
     0

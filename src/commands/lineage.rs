@@ -20,7 +20,7 @@ pub fn run(dir: &Path, mapping: &str, format: LineageFormat) -> i32 {
                 LineageFormat::Json => lineage::json(&l),
                 LineageFormat::Openlineage => lineage::openlineage(&l, env!("CARGO_PKG_VERSION")),
             };
-            print!("{text}");
+            crate::out::print(&text);
             0
         }
         Err(LineageError::UnknownMapping(names)) => {

@@ -27,9 +27,6 @@ pub fn run(dir: &Path, reference: &str) -> i32 {
         eprintln!("error: no contract `{reference}`: {hint}");
         return 1;
     };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&schema).expect("schema serializes")
-    );
+    crate::out::print(&(serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n"));
     0
 }

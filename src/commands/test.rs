@@ -34,12 +34,9 @@ pub fn run(dir: &Path, format: TestFormat, generate: usize, seed: u64) -> i32 {
                 "seed": seed,
                 "properties": properties,
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("serializes")
-            );
+            crate::out::print(&(serde_json::to_string_pretty(&doc).expect("serializes") + "\n"));
         }
-        TestFormat::Junit => print!("{}", testing::junit(&results, &properties)),
+        TestFormat::Junit => crate::out::print(&testing::junit(&results, &properties)),
     }
     i32::from(failed > 0)
 }

@@ -9,7 +9,7 @@ pub mod mappings;
 mod ownership;
 pub mod paths;
 mod references;
-pub(crate) mod secrets;
+mod secrets;
 mod settings;
 mod sunset;
 mod suppress;

@@ -9,7 +9,7 @@ use crate::yaml::ValueMap;
 use crate::yaml::{Node, NodeValue};
 
 /// A value written where a secret reference belongs (not `{ env: NAME }`).
-pub(crate) fn is_literal(node: &Node) -> bool {
+fn is_literal(node: &Node) -> bool {
     match &node.value {
         NodeValue::String(s) => !s.is_empty(),
         NodeValue::Number(_) => true,
@@ -55,7 +55,7 @@ pub fn check(specs: &Specs, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The byte range of the password in `scheme://user:password@host`, if any.
-pub(crate) fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
+fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
     let after_scheme = url.find("://")? + 3;
     let rest = &url[after_scheme..];
     let authority_end = rest.find('/').unwrap_or(rest.len());

@@ -297,7 +297,8 @@ pub static LITERAL_SECRET: Rule = Rule {
     code: "WF406",
     category: Category::Lint,
     default_severity: Error,
-    configurable: true,
+    // Never a warning, never suppressed: a plan must not carry a secret.
+    configurable: false,
     summary: "A secret (token, password, signing key) is written as a literal value in a spec.",
     why: "Specs live in git: a literal secret is leaked to everyone with read access and stays in history forever. weft never repeats the value, but you must rotate it.",
     fix: "Reference it instead: `{ env: NAME }` or `{ file: PATH }`; then rotate the exposed secret.",
