@@ -107,8 +107,8 @@ pub enum ExprKind {
     Null,
     Bool(bool),
     Integer(i64),
-    /// An exact decimal literal, as written (`19.99`).
-    Decimal(String),
+    /// An exact decimal literal, with the scale written (`19.99`).
+    Decimal(rust_decimal::Decimal),
     /// A float literal with an exponent (`1e-3`).
     Float(f64),
     Str(Vec<StrPart>),

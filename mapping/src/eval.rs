@@ -15,7 +15,6 @@ use crate::value::Value;
 
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::str::FromStr;
 
 /// Why a mapping failed for one input.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +35,9 @@ pub struct Limits {
     pub max_string_bytes: usize,
     /// Longest list a mapping may build.
     pub max_items: usize,
+    /// Bytes of strings and lists a mapping may build or copy for one
+    /// message, in all (a list counts its items' slots, not their contents).
+    pub max_built_bytes: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +48,7 @@ impl Default for Limits {
             max_steps: 10_000_000,
             max_string_bytes: 16 << 20,
             max_items: 1_000_000,
+            max_built_bytes: 256 << 20,
         }
     }
 }
@@ -53,12 +56,9 @@ impl Default for Limits {
 /// Evaluates one expression with `source` bound (used by flow conditions and
 /// by the functions' examples).
 pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
-    Env::new(
-        &[],
-        Limits::default(),
-        vec![("source", Cow::Borrowed(source))],
-    )
-    .eval(e)
+    let mut env = Env::new(&[], &[], Limits::default());
+    env.vars.push(("source", Cow::Borrowed(source)));
+    env.eval(e)
 }
 
 /// Runs `body` on `source`, producing the target object.
@@ -89,12 +89,8 @@ pub fn evaluate_within(
     functions: &[Function],
     limits: Limits,
 ) -> R {
-    let mut vars: Vec<(&str, Cow<Value>)> = globals
-        .iter()
-        .map(|(n, v)| (n.as_str(), Cow::Borrowed(v)))
-        .collect();
-    vars.push(("source", Cow::Borrowed(source)));
-    let mut env = Env::new(functions, limits, vars);
+    let mut env = Env::new(globals, functions, limits);
+    env.vars.push(("source", Cow::Borrowed(source)));
     let mut out = Value::Object(Vec::new());
     for item in &body.items {
         match item {
@@ -141,6 +137,8 @@ fn set_path(obj: &mut Value, path: &[String], v: Value) {
 /// Names in scope (innermost last), the functions, and the budget left.
 struct Env<'a> {
     vars: Vec<(&'a str, Cow<'a, Value>)>,
+    /// The lookup tables, seen by the body and by every function.
+    globals: &'a [(String, Value)],
     functions: &'a [Function],
     depth: u32,
     limits: Limits,
@@ -174,13 +172,14 @@ fn field_of<'v>(v: &'v Value, name: &str) -> &'v Value {
 }
 
 impl<'a> Env<'a> {
-    fn new(
-        functions: &'a [Function],
-        limits: Limits,
-        vars: Vec<(&'a str, Cow<'a, Value>)>,
-    ) -> Env<'a> {
+    /// A scope holding the globals only.
+    fn new(globals: &'a [(String, Value)], functions: &'a [Function], limits: Limits) -> Env<'a> {
         Env {
-            vars,
+            vars: globals
+                .iter()
+                .map(|(n, v)| (n.as_str(), Cow::Borrowed(v)))
+                .collect(),
+            globals,
             functions,
             depth: 0,
             limits,
@@ -229,7 +228,7 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Counts what a step built against the budget.
+    /// Counts what a step built or copied against the budget.
     fn sized(&mut self, span: Span, v: Value) -> R {
         let (len, limit, what) = match &v {
             Value::Str(s) => (
@@ -250,12 +249,12 @@ impl<'a> Env<'a> {
             Value::Array(_) => len * std::mem::size_of::<Value>(),
             _ => len,
         });
-        if self.built > self.limits.max_string_bytes.saturating_mul(16) {
+        if self.built > self.limits.max_built_bytes {
             return Err(err(
                 span,
                 format!(
                     "the mapping built more than {} bytes of strings and lists for one message",
-                    self.limits.max_string_bytes.saturating_mul(16)
+                    self.limits.max_built_bytes
                 ),
             ));
         }
@@ -275,16 +274,15 @@ impl<'a> Env<'a> {
         }
         if matches!(e.kind, ExprKind::Field(..)) {
             if let Some(v) = self.path_ref(e) {
-                return Ok(v.clone());
+                let v = v.clone();
+                return self.sized(e.span, v);
             }
         }
         Ok(match &e.kind {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Integer(i) => Value::Int(*i),
-            ExprKind::Decimal(d) => Value::Dec(
-                Decimal::from_str(d).map_err(|_| err(e.span, format!("`{d}` is not a decimal")))?,
-            ),
+            ExprKind::Decimal(d) => Value::Dec(*d),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(parts) => match self.interpolate(parts, None)? {
                 Some(s) => return self.sized(e.span, Value::Str(s)),
@@ -297,22 +295,21 @@ impl<'a> Env<'a> {
                     .collect::<Result<_, _>>()?,
             ),
             ExprKind::Object(entries) => {
-                let mut fields: Vec<(crate::value::Text, Value)> =
-                    Vec::with_capacity(entries.len());
+                // A key written twice: the last one wins, as in JSON.
+                let mut fields = crate::value::Fields::new(Vec::with_capacity(entries.len()));
                 for (k, _, v) in entries {
                     let v = self.eval(v)?;
-                    // A key written twice: the last one wins, as in JSON.
-                    match fields.iter_mut().find(|(n, _)| n == k) {
-                        Some(slot) => slot.1 = v,
-                        None => fields.push((k.as_str().into(), v)),
-                    }
+                    fields.set(k, v);
                 }
-                Value::Object(fields)
+                fields.finish()
             }
-            ExprKind::Var(n) => self
-                .get(n)
-                .map(|v| v.as_ref().clone())
-                .ok_or_else(|| err(e.span, format!("unknown name `{n}`")))?,
+            ExprKind::Var(n) => {
+                let v = self
+                    .get(n)
+                    .map(|v| v.as_ref().clone())
+                    .ok_or_else(|| err(e.span, format!("unknown name `{n}`")))?;
+                return self.sized(e.span, v);
+            }
             ExprKind::Field(b, f) => self.eval(b)?.field(f),
             ExprKind::Index(b, i) => {
                 let index = self.eval(i)?;
@@ -531,10 +528,11 @@ impl<'a> Env<'a> {
                         other => out.push(other),
                     }
                     if out.len() > self.limits.max_items {
-                        return self.sized(e.span, Value::Array(out));
+                        // Stop growing now; `sized` reports the limit.
+                        break;
                     }
                 }
-                return self.sized(e.span, Value::Array(out));
+                Value::Array(out)
             }
             "sort_by" => {
                 let mut pairs = Vec::with_capacity(list.len());
@@ -600,7 +598,8 @@ impl<'a> Env<'a> {
             return Err(err(e.span, msg));
         }
         if WITH_LAMBDA.contains(&name) {
-            return self.collection(e, name, &args);
+            let v = self.collection(e, name, &args)?;
+            return self.sized(e.span, v);
         }
         if let Some(f) = self.functions.iter().find(|f| f.name == name) {
             return self.call_user(e, f, &args);
@@ -611,12 +610,14 @@ impl<'a> Env<'a> {
         let crate::functions::Run::Plain(run) = function.run else {
             return Err(err(e.span, format!("`{name}` cannot be called this way")));
         };
-        let vals: Vec<Value> = args
+        let vals: Vec<Cow<Value>> = args
             .iter()
-            .map(|a| self.eval(a))
+            .map(|a| self.bind(a))
             .collect::<Result<_, _>>()?;
-        // Null in, null out.
-        if vals.first().is_none_or(|v| *v == Value::Null) {
+        let vals: Vec<&Value> = vals.iter().map(|v| v.as_ref()).collect();
+        // Null in, null out: for every argument, so a missing separator or
+        // pattern never silently becomes "".
+        if vals.is_empty() || vals.iter().any(|v| **v == Value::Null) {
             return Ok(Value::Null);
         }
         let v = run(&vals).map_err(|m| err(e.span, m))?;
@@ -631,18 +632,15 @@ impl<'a> Env<'a> {
                 format!("functions call each other more than {MAX_CALL_DEPTH} deep"),
             ));
         }
-        let mut vars = Vec::with_capacity(f.params.len());
+        // The function sees the tables and its parameters, nothing else.
+        let mut inner = Env::new(self.globals, self.functions, self.limits);
         for (p, a) in f.params.iter().zip(args) {
-            vars.push((p.as_str(), self.bind(a)?));
+            let v = self.bind(a)?;
+            inner.vars.push((p.as_str(), v));
         }
-        let mut inner = Env {
-            vars,
-            functions: self.functions,
-            depth: self.depth + 1,
-            limits: self.limits,
-            steps: self.steps,
-            built: self.built,
-        };
+        inner.depth = self.depth + 1;
+        inner.steps = self.steps;
+        inner.built = self.built;
         // A failure inside the function is reported at the call.
         let r = inner.eval(&f.body);
         self.steps = inner.steps;
@@ -756,7 +754,8 @@ fn float_op(op: BinaryOp, a: f64, b: f64) -> f64 {
     }
 }
 
-fn equal(a: &Value, b: &Value) -> bool {
+/// Equality as `==` sees it: numbers by value (`1 == 1.0`), instants by time.
+pub(crate) fn equal(a: &Value, b: &Value) -> bool {
     match compare(a, b) {
         Some(o) => o.is_eq(),
         None => a == b,

@@ -3,7 +3,7 @@
 //! and, for a projected layout, only the fields the mapping reads), and values
 //! are written straight to text.
 
-use crate::value::{parse_rfc3339, Coerce, Text, Value};
+use crate::value::{parse_rfc3339, Coerce, Fields, Text, Value};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -136,20 +136,16 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     Coerce::Object(f) => f,
                     _ => &[],
                 };
-                let mut out: Vec<(Text, Value)> = Vec::new();
+                let mut out = Fields::new(Vec::new());
                 while let Some(key) = map.next_key::<Key>()? {
                     let c = fields
                         .iter()
                         .find(|(n, _)| *n == key.0)
                         .map_or(&KEEP, |(_, c)| c);
                     let v = map.next_value_seed(Reader(c))?;
-                    // A key repeated in the input: the last one wins, as in JSON parsers.
-                    match out.iter_mut().find(|(n, _)| *n == key.0) {
-                        Some(slot) => slot.1 = v,
-                        None => out.push((Text::from(key.0.as_ref()), v)),
-                    }
+                    out.set(&key.0, v);
                 }
-                Ok(Value::Object(out))
+                Ok(out.finish())
             }
         }
     }

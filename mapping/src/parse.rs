@@ -57,22 +57,15 @@ pub fn parse_body(body: &str) -> Result<Body, Vec<SyntaxError>> {
             }])
         }
     };
-    pest::set_call_limit(std::num::NonZeroUsize::new(2_000_000));
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for range in ranges {
-        let text = &body[range.clone()];
-        match MappingGrammar::parse(Rule::item, text) {
-            Ok(mut pairs) => {
-                let item = pairs
-                    .next()
-                    .expect("item")
-                    .kids()
-                    .next()
-                    .expect("item body");
-                items.push(build_item(item, range.start));
-            }
-            Err(e) => errors.push(to_error(e, text, range.start)),
+        match guarded(Rule::item, &body[range.clone()], range.start) {
+            Ok(item) => items.push(build_item(
+                item.kids().next().expect("item body"),
+                range.start,
+            )),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -82,53 +75,43 @@ pub fn parse_body(body: &str) -> Result<Body, Vec<SyntaxError>> {
     }
 }
 
-/// Parses the body of a user function: `let` items, then one expression.
-pub fn parse_function_body(text: &str) -> Result<Expr, SyntaxError> {
+/// Parses `text` (at byte `base` of its body) as `rule`, with the guards
+/// every entry point needs: nesting depth checked before pest recurses, a
+/// cap on pest's calls, and number literals in range.
+fn guarded(rule: Rule, text: &str, base: usize) -> Result<Pair<'_, Rule>, SyntaxError> {
     if let Err(SplitError::TooDeep { at }) = split_items(text) {
         return Err(SyntaxError {
-            span: Span::new(at, at + 1),
+            span: Span::new(base + at, base + at + 1),
             message: format!("nesting is deeper than {} levels", crate::split::MAX_DEPTH),
         });
     }
     pest::set_call_limit(std::num::NonZeroUsize::new(2_000_000));
-    let mut pairs = MappingGrammar::parse(Rule::fn_body, text).map_err(|e| to_error(e, text, 0))?;
-    let mut lets = Vec::new();
-    let mut value = None;
-    for p in pairs.next().expect("fn_body").kids() {
-        match p.as_rule() {
-            Rule::let_item => {
-                if let Item::Let { name, value, .. } = build_item(p, 0) {
-                    lets.push((name, value));
-                }
-            }
-            Rule::expr => value = Some(build_expr(p, 0)),
-            _ => {}
+    let pair = MappingGrammar::parse(rule, text)
+        .map_err(|e| to_error(e, text, base))?
+        .next()
+        .expect("the rule matched");
+    for n in pair.clone().into_inner().flatten() {
+        if n.as_rule() == Rule::number && number(n.as_str()).is_none() {
+            return Err(SyntaxError {
+                span: span_of(&n, base),
+                message: format!(
+                    "the number {} is out of range: decimals hold at most 28 significant digits",
+                    n.as_str()
+                ),
+            });
         }
     }
-    let value = value.expect("the grammar requires a final expression");
-    if lets.is_empty() {
-        return Ok(value);
-    }
-    let span = Span {
-        start: lets[0].1.span.start,
-        end: value.span.end,
-    };
-    Ok(Expr {
-        kind: ExprKind::Block {
-            lets,
-            value: Box::new(value),
-        },
-        span,
-    })
+    Ok(pair)
+}
+
+/// Parses the body of a user function: `let` items, then one expression.
+pub fn parse_function_body(text: &str) -> Result<Expr, SyntaxError> {
+    Ok(build_block(guarded(Rule::fn_body, text, 0)?, 0))
 }
 
 /// Parses one expression (flow conditions and keys use the same language).
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
-    let mut pairs =
-        MappingGrammar::parse(Rule::expr_only, text).map_err(|e| to_error(e, text, 0))?;
-    let expr = pairs
-        .next()
-        .expect("expr_only")
+    let expr = guarded(Rule::expr_only, text, 0)?
         .kids()
         .next()
         .expect("the grammar requires an expression");
@@ -339,7 +322,7 @@ fn build_primary(pair: Pair<Rule>, base: usize) -> Expr {
     let kind = match pair.as_rule() {
         Rule::null => ExprKind::Null,
         Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
-        Rule::number => number(pair.as_str()),
+        Rule::number => number(pair.as_str()).expect("checked in `guarded`"),
         Rule::string => ExprKind::Str(build_string(pair, base)),
         Rule::ident => ExprKind::Var(pair.as_str().to_string()),
         Rule::paren => return build_expr(pair.kids().next().expect("inner"), base),
@@ -350,7 +333,7 @@ fn build_primary(pair: Pair<Rule>, base: usize) -> Expr {
                     let mut e = entry.kids();
                     let key = e.next().expect("key");
                     let key_span = span_of(&key, base);
-                    let name = if key.as_rule() == Rule::string {
+                    let name = if key.as_rule() == Rule::key_string {
                         build_string(key, base)
                             .into_iter()
                             .map(|p| match p {
@@ -406,7 +389,7 @@ fn build_primary(pair: Pair<Rule>, base: usize) -> Expr {
                                         let s = span_of(&p, base);
                                         let n = p.kids().next().expect("number");
                                         let inner = Expr {
-                                            kind: number(n.as_str()),
+                                            kind: number(n.as_str()).expect("checked in `guarded`"),
                                             span: span_of(&n, base),
                                         };
                                         Pattern::Literal(Expr {
@@ -458,6 +441,8 @@ fn build_if(pair: Pair<Rule>, base: usize) -> Expr {
     }
 }
 
+/// `let` items, then a value (a block in braces, or a function body): the
+/// value alone when there are no `let`s.
 fn build_block(pair: Pair<Rule>, base: usize) -> Expr {
     let span = span_of(&pair, base);
     let mut lets = Vec::new();
@@ -469,34 +454,38 @@ fn build_block(pair: Pair<Rule>, base: usize) -> Expr {
                     lets.push((name, value));
                 }
             }
+            Rule::EOI => {}
             _ => value = Some(build_expr(p, base)),
         }
     }
-    let value = value.expect("block value");
+    let value = value.expect("the grammar requires a final expression");
     if lets.is_empty() {
-        value
-    } else {
-        Expr {
-            kind: ExprKind::Block {
-                lets,
-                value: Box::new(value),
-            },
-            span,
-        }
+        return value;
+    }
+    Expr {
+        kind: ExprKind::Block {
+            lets,
+            value: Box::new(value),
+        },
+        span,
     }
 }
 
-fn number(text: &str) -> ExprKind {
+/// A number literal: a float with an exponent, an integer, or an exact
+/// decimal (also an integer too large for 64 bits); `None` out of range
+/// (`guarded` reports it before anything is built).
+fn number(text: &str) -> Option<ExprKind> {
     if text.contains(['e', 'E']) {
-        ExprKind::Float(text.parse().unwrap_or(f64::NAN))
-    } else if text.contains('.') {
-        ExprKind::Decimal(text.to_string())
-    } else {
-        match text.parse() {
-            Ok(i) => ExprKind::Integer(i),
-            Err(_) => ExprKind::Decimal(text.to_string()),
+        return text.parse().ok().map(ExprKind::Float);
+    }
+    if !text.contains('.') {
+        if let Ok(i) = text.parse() {
+            return Some(ExprKind::Integer(i));
         }
     }
+    rust_decimal::Decimal::from_str_exact(text)
+        .ok()
+        .map(ExprKind::Decimal)
 }
 
 fn build_string(pair: Pair<Rule>, base: usize) -> Vec<StrPart> {

@@ -116,3 +116,56 @@ pub fn parse_rfc3339(s: &str) -> Option<Value> {
     };
     Some(Value::DateTime(t, offset))
 }
+
+/// An object's fields being built, where a repeated key replaces the earlier
+/// value in its place (as JSON parsers do). Small objects are searched
+/// linearly; past 16 fields a hash index keeps a hostile payload with many
+/// keys linear in time.
+pub(crate) struct Fields {
+    fields: Vec<(Text, Value)>,
+    index: Option<std::collections::HashMap<Text, usize>>,
+}
+
+impl Fields {
+    const INDEXED_FROM: usize = 16;
+
+    pub(crate) fn new(fields: Vec<(Text, Value)>) -> Fields {
+        let mut f = Fields {
+            fields: Vec::with_capacity(fields.len()),
+            index: None,
+        };
+        for (k, v) in fields {
+            f.set(&k, v);
+        }
+        f
+    }
+
+    pub(crate) fn set(&mut self, key: &str, value: Value) {
+        let slot = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.fields.iter().position(|(n, _)| n == key),
+        };
+        match slot {
+            Some(i) => self.fields[i].1 = value,
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(key.into(), self.fields.len());
+                }
+                self.fields.push((key.into(), value));
+                if self.index.is_none() && self.fields.len() > Self::INDEXED_FROM {
+                    self.index = Some(
+                        self.fields
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _))| (k.clone(), i))
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> Value {
+        Value::Object(self.fields)
+    }
+}

@@ -20,14 +20,19 @@ fn compiled(body: &str) -> CompiledMapping {
             "codes".into(),
             Value::Object(vec![("a".into(), Value::Str("Alpha".into()))]),
         )],
-        &Coerce::Object(vec![(
-            "items".into(),
-            Coerce::Array(Box::new(Coerce::Object(vec![(
-                "price".into(),
-                Coerce::Decimal,
-            )]))),
-        )]),
+        &source_layout(),
     )
+}
+
+/// The source contract's layout: item prices are decimals.
+fn source_layout() -> Coerce {
+    Coerce::Object(vec![(
+        "items".into(),
+        Coerce::Array(Box::new(Coerce::Object(vec![(
+            "price".into(),
+            Coerce::Decimal,
+        )]))),
+    )])
 }
 
 fn field_names(c: &Coerce) -> Vec<String> {
@@ -111,24 +116,12 @@ fn projected_and_full_reading_give_the_same_output() {
         "let c = source.customer\n  who = label(c)\n  code = lookup(codes, c.code) ?? \"?\"\n",
         "kept = source.items.filter(i -> i.price > 2)\n  any = source.items.any(i -> i.sku == \"B\")\n",
         "tier = match source.customer.tier { \"gold\" | \"silver\" => 1, _ => 2 }\n  t = source.tags[-1]\n",
-        "x = if source.n > 0 { let k = source.items[0]\n k.sku } else { null }\n  all = source\n",
+        "x = if source.n > 0 { let k = source.items[0]\n k.sku } else { null }\n",
+        "all = source\n  n = source.n\n",
         "nested = source.items.flat_map(i -> [i.sku, i.noise])\n  keys = keys(source.extra)\n",
     ] {
         let m = compiled(body);
-        let full = Value::from_json(&input, &Coerce::Object(vec![]))
-            .and_then(|_| {
-                Value::from_json(
-                    &input,
-                    &Coerce::Object(vec![(
-                        "items".into(),
-                        Coerce::Array(Box::new(Coerce::Object(vec![(
-                            "price".into(),
-                            Coerce::Decimal,
-                        )]))),
-                    )]),
-                )
-            })
-            .unwrap();
+        let full = Value::from_json(&input, &source_layout()).unwrap();
         let expected = m.run(&full).unwrap().to_json();
         let projected: serde_json::Value =
             serde_json::from_str(&m.run_json(&text).unwrap()).unwrap();
@@ -154,15 +147,29 @@ fn json_text_in_and_out() {
         panic!("trailing text is an input error")
     };
     assert!(e.contains("trailing"), "{e}");
-    // Direct writing agrees with the JSON tree form.
-    let v = Value::from_json(
-        &json!({"a": [1, 2.5, "x", null, {"b": null, "c": true}], "d": -3}),
-        &Coerce::Keep,
-    )
-    .unwrap();
+    // Written directly: null fields left out, decimals as exact strings,
+    // date-times with their offset, non-finite floats as null.
+    let v = Value::Object(vec![
+        (
+            "a".into(),
+            Value::Array(vec![
+                Value::Int(1),
+                Value::Float(2.5),
+                Value::Null,
+                Value::Float(f64::NAN),
+            ]),
+        ),
+        ("b".into(), Value::Null),
+        ("c".into(), Value::Dec("1.50".parse().unwrap())),
+        (
+            "d".into(),
+            weft_mapping::value::parse_rfc3339("2024-05-02T09:41:17-05:00").unwrap(),
+        ),
+        ("e".into(), Value::Str("q\"uote".into())),
+    ]);
     assert_eq!(
         v.to_json_text(),
-        serde_json::to_string(&v.to_json()).unwrap()
+        r#"{"a":[1,2.5,null,null],"c":"1.50","d":"2024-05-02T09:41:17-05:00","e":"q\"uote"}"#
     );
 }
 

@@ -134,3 +134,64 @@ fn user_functions_run_and_recursion_is_bounded() {
     let e = run("a = money(\"x\")?\n").unwrap_err();
     assert_eq!(e.message, "in `money`: `x` is not a decimal");
 }
+
+#[test]
+fn user_functions_see_the_lookup_tables() {
+    let functions = vec![weft_mapping::ast::Function {
+        name: "kind".into(),
+        params: vec!["c".into()],
+        body: weft_mapping::parse_function_body("lookup(order_types, c) ?? \"OTHER\"").unwrap(),
+    }];
+    let tables = vec![(
+        "order_types".to_string(),
+        Value::Object(vec![("edi".into(), Value::Str("EDI".into()))]),
+    )];
+    let ast = parse_body("a = kind(source.c)\n  b = kind(\"fax\")\n").unwrap();
+    let src = Value::from_json(&json!({ "c": "edi" }), &Coerce::Keep).unwrap();
+    let out = weft_mapping::evaluate_with(&ast, src, &tables, &functions).unwrap();
+    assert_eq!(out.to_json(), json!({ "a": "EDI", "b": "OTHER" }));
+}
+
+#[test]
+fn a_null_in_any_argument_gives_null_not_a_guess() {
+    // Before, a null separator or pattern became "" (splitting into
+    // characters, matching everything).
+    let out = run(
+        "a = replace(source.id, source.missing, \"-\")\n  b = contains(source.id, source.missing)\n  c = split(source.id, source.missing)\n  d = merge({ x: 1 }, source.missing ?? {})\n",
+        json!({ "id": "ABC" }),
+        Coerce::Keep,
+    )
+    .unwrap();
+    assert_eq!(out, json!({ "d": { "x": 1 } }));
+}
+
+#[test]
+fn repeated_keys_keep_the_last_value_in_the_first_place() {
+    // Past 16 keys the object is indexed: the rule must not change.
+    let mut text = String::from("{");
+    for i in 0..40 {
+        text.push_str(&format!("\"k{i}\": {i}, "));
+    }
+    text.push_str("\"k3\": \"again\", \"k30\": \"again\"}");
+    let v = Value::from_json_text(&text, &Coerce::Keep).unwrap();
+    let Value::Object(fields) = &v else { panic!() };
+    assert_eq!(fields.len(), 40);
+    assert_eq!(fields[3], ("k3".into(), Value::Str("again".into())));
+    assert_eq!(fields[30], ("k30".into(), Value::Str("again".into())));
+    let ast = parse_body("o = { a: 1, b: 2, a: 3 }\n").unwrap();
+    let out = evaluate(&ast, Value::Null).unwrap();
+    assert_eq!(out.to_json_text(), r#"{"o":{"a":3,"b":2}}"#);
+}
+
+#[test]
+fn copying_a_list_counts_against_the_budget() {
+    // Each lambda copies the whole list: 4,000 copies of 4,000 items.
+    let items: Vec<u32> = (0..4000).collect();
+    let e = run(
+        "n = count(source.items.map(i -> source.items).flat_map(x -> [1]))\n",
+        json!({ "items": items }),
+        Coerce::Keep,
+    )
+    .unwrap_err();
+    assert!(e.contains("bytes of strings and lists"), "{e}");
+}

@@ -124,7 +124,7 @@ fn operator_precedence() {
 fn literals_keep_decimals_exact() {
     assert_eq!(
         parse_expr("19.99").unwrap().kind,
-        ExprKind::Decimal("19.99".into())
+        ExprKind::Decimal("19.99".parse().unwrap())
     );
     assert_eq!(parse_expr("42").unwrap().kind, ExprKind::Integer(42));
     assert!(matches!(
@@ -193,4 +193,29 @@ fn hostile_input_fails_fast() {
         .message
         .contains("at most"));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn literals_and_lambdas_the_evaluator_cannot_honour_are_syntax_errors() {
+    // A lambda takes one parameter: collection functions pass one item.
+    let e = parse_body("a = source.items.map((x, y) -> y)\n").unwrap_err();
+    assert!(e[0].message.contains("expected"), "{}", e[0].message);
+    // A quoted key is written as it is: an interpolation there was dropped.
+    let e = parse_body("a = { \"k-{source.id}\": 1 }\n").unwrap_err();
+    assert!(e[0].message.contains("expected"), "{}", e[0].message);
+    assert!(parse_body("a = { \"unit price\": 1, \"\\{x\\}\": 2 }\n").is_ok());
+    // A decimal beyond 28 digits would fail every message: refused here, at its place.
+    let body = "a = 1\n  b = 123456789012345678901234567890.5\n";
+    let e = parse_body(body).unwrap_err();
+    assert!(e[0].message.contains("out of range"), "{}", e[0].message);
+    assert_eq!(
+        &body[e[0].span.start as usize..e[0].span.end as usize],
+        "123456789012345678901234567890.5"
+    );
+    // Nesting is bounded for single expressions too.
+    let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+    assert!(weft_mapping::parse_expr(&deep)
+        .unwrap_err()
+        .message
+        .contains("nesting"));
 }

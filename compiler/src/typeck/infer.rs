@@ -809,7 +809,8 @@ impl Cx {
                 types.push(t);
             }
         }
-        let null_in = types.first().is_some_and(Ty::is_nullable) && name != "fail";
+        // Null in, null out, for every argument (as the evaluator does).
+        let null_in = types.iter().any(Ty::is_nullable) && name != "fail";
         // A lookup whose (non-null) enum key the table covers completely cannot miss.
         let mut certain_lookup = false;
         if let (Some(Ty::Table { keys, .. }), Some(key)) = (types.first(), types.get(1)) {

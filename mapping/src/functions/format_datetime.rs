@@ -14,8 +14,8 @@ pub static FUNCTION: Function = Function {
     run: Run::Plain(|args| {
         let fmt = text(arg(args, 1));
         let out = match arg(args, 0) {
-            Value::DateTime(t, offset) => jiff::fmt::strtime::format(&fmt, &t.to_zoned(jiff::tz::TimeZone::fixed(*offset))),
-            Value::Date(d) => jiff::fmt::strtime::format(&fmt, *d),
+            Value::DateTime(t, offset) => jiff::fmt::strtime::format(&*fmt, &t.to_zoned(jiff::tz::TimeZone::fixed(*offset))),
+            Value::Date(d) => jiff::fmt::strtime::format(&*fmt, *d),
             v => return Err(format!("`format_datetime` needs a date or datetime, found a {}", v.type_name())),
         };
         out.map(|s| Value::Str(s.into())).map_err(|e| format!("cannot format with `{fmt}`: {e}"))

@@ -7,23 +7,19 @@ pub static FUNCTION: Function = Function {
     signature: "merge(base: object, overrides: object) -> object",
     fails: None,
     doc:
-        "The fields of `base`, with those of `overrides` added or replacing them (a shallow merge).",
+        "The fields of `base`, with those of `overrides` added or replacing them (a shallow merge). Like every function, a null argument gives null: write `merge(base, source.extra ?? {})` to merge an optional object.",
     examples: &[Example {
         call: "merge({ a: 1, b: 2 }, { b: 3, c: 4 })",
         result: "{\"a\":1,\"b\":3,\"c\":4}",
     }],
     run: Run::Plain(|args| match (arg(args, 0), arg(args, 1)) {
         (Value::Object(base), Value::Object(over)) => {
-            let mut out = base.clone();
+            let mut out = crate::value::Fields::new(base.clone());
             for (k, v) in over {
-                match out.iter_mut().find(|(n, _)| n == k) {
-                    Some(slot) => slot.1 = v.clone(),
-                    None => out.push((k.clone(), v.clone())),
-                }
+                out.set(k, v.clone());
             }
-            Ok(Value::Object(out))
+            Ok(out.finish())
         }
-        (b, Value::Null) => Ok(b.clone()),
         (a, b) => Err(format!(
             "`merge` needs two objects, found a {} and a {}",
             a.type_name(),

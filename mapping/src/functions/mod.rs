@@ -57,9 +57,10 @@ pub struct Example {
 
 /// How a function runs.
 pub enum Run {
-    /// On evaluated arguments; an `Err` is the failure's reason. Called only
-    /// when the first argument is not null (null in, null out).
-    Plain(fn(&[Value]) -> Result<Value, String>),
+    /// On evaluated arguments (borrowed: a table or a list passed in is not
+    /// copied); an `Err` is the failure's reason. Called only when no
+    /// argument is null: a null argument makes the result null.
+    Plain(fn(&[&Value]) -> Result<Value, String>),
     /// Evaluated by the evaluator itself (`fail`, and functions taking a lambda).
     Special,
 }
@@ -129,8 +130,11 @@ pub fn find(name: &str) -> Option<&'static Function> {
 }
 
 /// The text of a value (strings as they are).
-pub(crate) fn text(v: &Value) -> String {
-    v.to_text()
+pub(crate) fn text(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::Str(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        other => std::borrow::Cow::Owned(other.to_text()),
+    }
 }
 
 /// The least (`Less`) or greatest (`Greater`) non-null element of a list, or null.
@@ -159,8 +163,8 @@ pub(crate) fn ordered(list: &Value, want: std::cmp::Ordering) -> Result<Value, S
 }
 
 /// The `n`th argument, or null.
-pub(crate) fn arg(args: &[Value], n: usize) -> &Value {
-    args.get(n).unwrap_or(&Value::Null)
+pub(crate) fn arg<'v>(args: &[&'v Value], n: usize) -> &'v Value {
+    args.get(n).copied().unwrap_or(&Value::Null)
 }
 
 /// `docs/functions.md`.

@@ -15,7 +15,7 @@ pub static FUNCTION: Function = Function {
     run: Run::Plain(|args| {
         let v = text(arg(args, 0));
         match args.get(1) {
-            Some(fmt) => jiff::civil::Date::strptime(text(fmt), &v)
+            Some(fmt) => jiff::civil::Date::strptime(&*text(fmt), &*v)
                 .map(Value::Date)
                 .map_err(|e| format!("`{v}` does not match `{}`: {e}", text(fmt))),
             None => v.parse().map(Value::Date).map_err(|_| format!("`{v}` is not a date (YYYY-MM-DD)")),

@@ -16,7 +16,7 @@ pub static FUNCTION: Function = Function {
         let v = text(arg(args, 0));
         match args.get(1) {
             Some(fmt) => {
-                let z = jiff::Zoned::strptime(text(fmt), &v).map_err(|e| format!("`{v}` does not match `{}`: {e}", text(fmt)))?;
+                let z = jiff::Zoned::strptime(&*text(fmt), &*v).map_err(|e| format!("`{v}` does not match `{}`: {e}", text(fmt)))?;
                 Ok(Value::DateTime(z.timestamp(), z.offset()))
             }
             None => parse_rfc3339(&v).ok_or_else(|| format!("`{v}` is not an RFC 3339 date-time with an offset")),

@@ -24,7 +24,7 @@ pub static FUNCTION: Function = Function {
             None => 0,
             _ => return Err("`round` takes 0 to 28 decimal places".into()),
         };
-        let mode = match args.get(2).map(text).as_deref() {
+        let mode = match args.get(2).map(|v| text(v)).as_deref() {
             None | Some("half_even") => RoundingStrategy::MidpointNearestEven,
             Some("half_up") => RoundingStrategy::MidpointAwayFromZero,
             Some("down") => RoundingStrategy::ToZero,

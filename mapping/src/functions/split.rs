@@ -10,6 +10,6 @@ pub static FUNCTION: Function = Function {
     examples: &[Example { call: "split(\"red, large\", \", \")", result: "[\"red\",\"large\"]" }],
     run: Run::Plain(|args| {
         let sep = text(arg(args, 1));
-        Ok(Value::Array(text(arg(args, 0)).split(sep.as_str()).map(|s| Value::Str(s.into())).collect()))
+        Ok(Value::Array(text(arg(args, 0)).split(&*sep).map(|s| Value::Str(s.into())).collect()))
     }),
 };

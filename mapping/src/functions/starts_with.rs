@@ -13,7 +13,7 @@ pub static FUNCTION: Function = Function {
     }],
     run: Run::Plain(|args| {
         Ok(Value::Bool(
-            text(arg(args, 0)).starts_with(&text(arg(args, 1))),
+            text(arg(args, 0)).starts_with(&*text(arg(args, 1))),
         ))
     }),
 };

@@ -13,7 +13,7 @@ pub static FUNCTION: Function = Function {
     ],
     run: Run::Plain(|args| {
         let ns = text(arg(args, 0));
-        let namespace = match ns.as_str() {
+        let namespace = match &*ns {
             "dns" => uuid::Uuid::NAMESPACE_DNS,
             "url" => uuid::Uuid::NAMESPACE_URL,
             "oid" => uuid::Uuid::NAMESPACE_OID,
