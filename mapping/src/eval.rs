@@ -158,19 +158,6 @@ const WITH_LAMBDA: [&str; 7] = [
     "map", "filter", "any", "all", "flat_map", "sort_by", "group_by",
 ];
 
-static NULL: Value = Value::Null;
-
-fn field_of<'v>(v: &'v Value, name: &str) -> &'v Value {
-    match v {
-        Value::Object(fields) => fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
-            .unwrap_or(&NULL),
-        _ => &NULL,
-    }
-}
-
 impl<'a> Env<'a> {
     /// A scope holding the globals only.
     fn new(globals: &'a [(String, Value)], functions: &'a [Function], limits: Limits) -> Env<'a> {
@@ -201,7 +188,7 @@ impl<'a> Env<'a> {
     fn path_ref(&self, e: &Expr) -> Option<&Value> {
         match &e.kind {
             ExprKind::Var(n) => self.get(n).map(|v| v.as_ref()),
-            ExprKind::Field(b, f) => Some(field_of(self.path_ref(b)?, f)),
+            ExprKind::Field(b, f) => Some(self.path_ref(b)?.field(f)),
             _ => None,
         }
     }
@@ -214,7 +201,7 @@ impl<'a> Env<'a> {
                 Cow::Borrowed(v) => Some(*v),
                 Cow::Owned(_) => None,
             },
-            ExprKind::Field(b, f) => Some(field_of(self.path_borrow(b)?, f)),
+            ExprKind::Field(b, f) => Some(self.path_borrow(b)?.field(f)),
             _ => None,
         }
     }
@@ -310,7 +297,7 @@ impl<'a> Env<'a> {
                     .ok_or_else(|| err(e.span, format!("unknown name `{n}`")))?;
                 return self.sized(e.span, v);
             }
-            ExprKind::Field(b, f) => self.eval(b)?.field(f),
+            ExprKind::Field(b, f) => self.eval(b)?.field(f).clone(),
             ExprKind::Index(b, i) => {
                 let index = self.eval(i)?;
                 let base = match self.path_ref(b) {
@@ -325,7 +312,7 @@ impl<'a> Env<'a> {
                             .and_then(|i| items.get(i).cloned())
                             .unwrap_or(Value::Null)
                     }
-                    (o @ Value::Object(_), Value::Str(k)) => field_of(o, &k).clone(),
+                    (o @ Value::Object(_), Value::Str(k)) => o.field(&k).clone(),
                     _ => Value::Null,
                 }
             }

@@ -86,14 +86,15 @@ impl Value {
         }
     }
 
-    pub fn field(&self, name: &str) -> Value {
+    /// The field `name` of an object (null when absent or not an object).
+    pub fn field(&self, name: &str) -> &Value {
+        static NULL: Value = Value::Null;
         match self {
             Value::Object(fields) => fields
                 .iter()
                 .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or(Value::Null),
-            _ => Value::Null,
+                .map_or(&NULL, |(_, v)| v),
+            _ => &NULL,
         }
     }
 }

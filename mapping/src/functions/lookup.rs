@@ -14,7 +14,7 @@ pub static FUNCTION: Function = Function {
     run: Run::Plain(|args| {
         Ok(match (arg(args, 0), arg(args, 1)) {
             (_, Value::Null) => Value::Null,
-            (table @ Value::Object(_), key) => table.field(&*text(key)),
+            (table @ Value::Object(_), key) => table.field(&text(key)).clone(),
             (v, _) => return Err(format!("`lookup` needs a lookup table, found a {}", v.type_name())),
         })
     }),

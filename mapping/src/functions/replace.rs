@@ -14,7 +14,7 @@ pub static FUNCTION: Function = Function {
     run: Run::Plain(|args| {
         Ok(Value::Str(
             text(arg(args, 0))
-                .replace(&*text(arg(args, 1)), &*text(arg(args, 2)))
+                .replace(&*text(arg(args, 1)), &text(arg(args, 2)))
                 .into(),
         ))
     }),
