@@ -429,3 +429,112 @@ fn docs_functions_md_is_generated_from_the_library() {
         "{list}"
     );
 }
+
+#[test]
+fn a_secret_under_a_repeated_key_is_reported_and_never_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(
+        &repo().join("tests/fixtures/rules/literal-secret/pass"),
+        tmp.path(),
+    );
+    let specs = tmp.path().join("specs.yaml");
+    let text = std::fs::read_to_string(&specs).unwrap();
+    let from = "auth: { bearer: { env: ERP_TOKEN } }";
+    assert!(text.contains(from));
+    // The second `bearer` is dropped as a duplicate, but its text is in the file.
+    std::fs::write(
+        &specs,
+        text.replacen(
+            from,
+            "auth:\n  bearer: { env: ERP_TOKEN }\n  bearer: hunter2-very-secret",
+            1,
+        ),
+    )
+    .unwrap();
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let run = weft(&["check", "--format", format, tmp.path().to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{format}");
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !all.contains("hunter2"),
+            "{format} printed the secret:\n{all}"
+        );
+        assert!(
+            all.contains("literal-secret") || all.contains("WF406"),
+            "{format}: {all}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_flow_condition_is_a_syntax_error_at_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("specs/northwind"), tmp.path());
+    let flow = tmp.path().join("flows/orders-to-erp.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    let from = "current.total > 10000";
+    assert!(text.contains(from));
+    std::fs::write(&flow, text.replacen(from, "current.total >>> (10000 + ", 1)).unwrap();
+    let run = weft(&["check", "--format", "json", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(&str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line = text.lines().position(|l| l.contains(from)).unwrap() as u64 + 1;
+    assert_eq!(
+        found,
+        [("mapping-syntax", "flows/orders-to-erp.yaml", line)],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_contract_that_does_not_decode_reports_one_error_not_a_cascade() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("specs/northwind"), tmp.path());
+    let schema = tmp.path().join("contracts/shopify/order.schema.json");
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let from = "https://json-schema.org/draft/2020-12/schema";
+    assert!(text.contains(from));
+    std::fs::write(
+        &schema,
+        text.replacen(from, "https://example.com/my-dialect", 1),
+    )
+    .unwrap();
+    let run = weft(&["check", "--format", "json", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // Reads of shopify.Order@1 are not reported as unknown fields of an empty shape.
+    assert_eq!(rules, ["invalid-contract"], "{}", run.stdout);
+    // Nor is an empty, closed schema printed for it.
+    let schema = weft(&[
+        "schema",
+        "shopify.Order@1",
+        "--dir",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(schema.code, 1, "{}", schema.stdout);
+    assert!(schema.stdout.is_empty());
+    assert!(
+        schema.stderr.contains("could not be read"),
+        "{}",
+        schema.stderr
+    );
+}

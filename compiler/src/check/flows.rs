@@ -286,12 +286,26 @@ fn check_paths(
     diags: &mut Vec<Diagnostic>,
 ) {
     let map = ValueMap::of(cx.sources, text);
-    for (root, segs, offset) in paths::paths_in_expression(&text.value) {
+    let expr = match weft_mapping::parse_expr(&text.value) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    &rules::MAPPING_SYNTAX,
+                    map.loc(e.span.start, e.span.end.max(e.span.start + 1)),
+                    e.message,
+                )
+                .label("here")
+                .hint("conditions and keys are expressions of the mapping language (docs/mapping-language.md), e.g. `current.total > 10000`"),
+            );
+            return;
+        }
+    };
+    for (root, segs, span) in paths::paths_in(&expr) {
         let Some(contract) = (if root == "source" { source } else { current }) else {
             continue;
         };
-        let end = offset + root.len() + segs.iter().map(|s| s.len() + 1).sum::<usize>();
-        let loc = map.loc(offset as u32, end as u32);
+        let loc = map.loc(span.start, span.end);
         match paths::resolve(cx.specs, cx.idx, contract, &segs) {
             Ok(field) => {
                 cx.sunset

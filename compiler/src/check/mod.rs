@@ -48,12 +48,14 @@ pub struct Report {
 
 impl Report {
     /// A contract as JSON Schema: as written when it is one, converted from
-    /// the field syntax otherwise.
+    /// the field syntax otherwise; `None` when it does not resolve or did
+    /// not decode (its errors are reported).
     pub fn contract_schema(&self, r: &crate::spec::refs::ContractRef) -> Option<serde_json::Value> {
         use crate::spec::contract::{fields_to_json_schema, ContractBody};
         let specs = &self.compilation.specs;
         let contract = &specs.contracts[self.index.contract(r)?];
         Some(match &contract.body {
+            ContractBody::Invalid => return None,
             ContractBody::JsonSchema { schema, .. } => schema.clone(),
             ContractBody::Fields => {
                 let lookup = |r: &crate::spec::refs::ContractRef| {

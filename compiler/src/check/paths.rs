@@ -3,6 +3,7 @@
 use super::index::Index;
 use crate::spec::shape::{Field, FieldType, Object};
 use crate::spec::Specs;
+use weft_mapping::ast::{Expr, ExprKind, Span};
 
 /// Why a path did not resolve.
 pub struct PathError {
@@ -119,56 +120,35 @@ pub fn resolve<'s>(
     })
 }
 
-/// Finds `source.a.b` / `current.a.b` paths in an expression: `(root, segments, byte offset of the match)`.
-pub fn paths_in_expression(expr: &str) -> Vec<(&str, Vec<&str>, usize)> {
-    let bytes = expr.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'"' {
-            in_string = !in_string;
-            i += 1;
-            continue;
-        }
-        if in_string || (i > 0 && (is_ident(bytes[i - 1]) || bytes[i - 1] == b'.')) {
-            i += 1;
-            continue;
-        }
-        if !expr.is_char_boundary(i) {
-            i += 1;
-            continue;
-        }
-        let rest = &expr[i..];
-        let root = ["source", "current"]
-            .into_iter()
-            .find(|r| rest.starts_with(r) && rest.as_bytes().get(r.len()) == Some(&b'.'));
-        let Some(root) = root else {
-            i += 1;
-            continue;
-        };
-        let start = i;
-        let mut j = i + root.len();
-        let mut segs = Vec::new();
-        while j < bytes.len() && bytes[j] == b'.' {
-            let s = j + 1;
-            let mut e = s;
-            while e < bytes.len() && is_ident(bytes[e]) {
-                e += 1;
+/// The `source.a.b` / `current.a.b` paths a parsed flow expression reads:
+/// `(root, segments, span of the path)`, outermost chains only.
+pub fn paths_in(expr: &Expr) -> Vec<(&str, Vec<&str>, Span)> {
+    fn chain(e: &Expr) -> Option<(&str, Vec<&str>)> {
+        match &e.kind {
+            ExprKind::Var(root) if root == "source" || root == "current" => {
+                Some((root, Vec::new()))
             }
-            if e == s {
-                break;
+            ExprKind::Field(base, f) => {
+                let (root, mut segs) = chain(base)?;
+                segs.push(f);
+                Some((root, segs))
             }
-            segs.push(&expr[s..e]);
-            j = e;
+            _ => None,
         }
-        if !segs.is_empty() {
-            out.push((root, segs, start));
-        }
-        i = j.max(i + 1);
     }
+    fn walk<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Vec<&'e str>, Span)>) {
+        if let Some((root, segs)) = chain(e) {
+            if !segs.is_empty() {
+                out.push((root, segs, e.span));
+            }
+            return;
+        }
+        for c in weft_mapping::children(e) {
+            walk(c, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(expr, &mut out);
     out
 }
 
@@ -176,21 +156,32 @@ pub fn paths_in_expression(expr: &str) -> Vec<(&str, Vec<&str>, usize)> {
 mod tests {
     use super::*;
 
+    fn found(text: &str) -> Vec<(String, Vec<String>, usize)> {
+        let e = weft_mapping::parse_expr(text).expect("parses");
+        paths_in(&e)
+            .into_iter()
+            .map(|(r, s, span)| {
+                (
+                    r.to_string(),
+                    s.into_iter().map(String::from).collect(),
+                    span.start as usize,
+                )
+            })
+            .collect()
+    }
+
     #[test]
-    fn multibyte_text_does_not_break_the_scan() {
-        let found = paths_in_expression("réf = source.a + «current.b» é");
-        let roots: Vec<&str> = found.iter().map(|(r, _, _)| *r).collect();
+    fn multibyte_text_does_not_break_positions() {
+        let text = "\"réf «x» \" + source.a + string(current.b)";
+        let f = found(text);
+        let roots: Vec<&str> = f.iter().map(|(r, _, _)| r.as_str()).collect();
         assert_eq!(roots, ["source", "current"]);
+        assert_eq!(&text[f[0].2..f[0].2 + 8], "source.a");
     }
 
     #[test]
     fn finds_paths_outside_strings() {
-        let found =
-            paths_in_expression("current.total > 10000 && source.customer.id != \"source.x\"");
-        let flat: Vec<(String, Vec<&str>, usize)> = found
-            .into_iter()
-            .map(|(r, s, o)| (r.to_string(), s, o))
-            .collect();
+        let flat = found("current.total > 10000 && source.customer.id != \"source.x\"");
         assert_eq!(flat.len(), 2);
         assert_eq!(flat[0].0, "current");
         assert_eq!(flat[0].1, vec!["total"]);

@@ -60,7 +60,7 @@ pub fn decode(
                 .related(fk.loc, "`fields:` is here")
                 .hint("keep one of them"),
             );
-            (ContractBody::Fields, Object::default())
+            (ContractBody::Invalid, Object::unknown())
         }
         (Some((_, fields)), None) => (
             ContractBody::Fields,
@@ -78,23 +78,17 @@ pub fn decode(
                     let shape = object_from_schema(&schema, meta.loc);
                     (ContractBody::JsonSchema { schema, dialect }, shape)
                 }
-                None => (ContractBody::Fields, Object::default()),
+                None => (ContractBody::Invalid, Object::unknown()),
             }
         }
+        // Only `extends`: the parent's fields are merged in later.
+        (None, None) if doc.get("extends").is_some() => (ContractBody::Fields, Object::unknown()),
         (None, None) => {
-            if doc.get("extends").is_none() {
-                diags.push(
-                    Diagnostic::new(&rules::INVALID_CONTRACT, meta.name.loc, "contract has no `fields:` and no `schema:`")
-                        .hint("describe the data with `fields:` (weft's field syntax) or `schema:` (JSON Schema)"),
-                );
-            }
-            (
-                ContractBody::Fields,
-                Object {
-                    fields: Vec::new(),
-                    additional: true,
-                },
-            )
+            diags.push(
+                Diagnostic::new(&rules::INVALID_CONTRACT, meta.name.loc, "contract has no `fields:` and no `schema:`")
+                    .hint("describe the data with `fields:` (weft's field syntax) or `schema:` (JSON Schema)"),
+            );
+            (ContractBody::Invalid, Object::unknown())
         }
     };
     check_deprecations(doc, diags);

@@ -17,7 +17,7 @@ use crate::spec::policy::Policy;
 use crate::spec::system::System;
 use crate::spec::test_spec::TestSpec;
 use crate::spec::{Meta, RefSlot, Specs, KINDS};
-use crate::yaml::{load_documents, Limits, Node, YamlErrorKind};
+use crate::yaml::{load_documents, Document, Limits, YamlErrorKind};
 use package::{Package, Root};
 use std::path::{Path, PathBuf};
 
@@ -127,7 +127,7 @@ impl Loader {
     fn read_manifest(&mut self, pkg: &Package, text: String, origin: Origin) -> Option<Manifest> {
         let file = self.add_source(pkg, "weft.yaml", text, origin);
         let docs = self.parse_yaml(file)?;
-        let doc = docs.into_iter().next()?;
+        let doc = docs.into_iter().next()?.root;
         self.c
             .diagnostics
             .extend(structure::validate("manifest", &doc));
@@ -135,7 +135,7 @@ impl Loader {
     }
 
     /// Parses a YAML file into document roots, reporting syntax errors.
-    fn parse_yaml(&mut self, file: FileId) -> Option<Vec<Node>> {
+    fn parse_yaml(&mut self, file: FileId) -> Option<Vec<Document>> {
         let text = &self.c.sources.get(file).text;
         let (docs, errors) = load_documents(file, text, Limits::default());
         for err in errors {
@@ -154,7 +154,7 @@ impl Loader {
             }
             self.c.diagnostics.push(d);
         }
-        Some(docs.into_iter().map(|d| d.root).collect())
+        Some(docs)
     }
 
     fn load_imports(&mut self, importer: &Package, manifest: &Manifest) {
@@ -366,7 +366,8 @@ impl Loader {
         let Some(docs) = self.parse_yaml(file) else {
             return;
         };
-        for doc in docs {
+        for document in docs {
+            let doc = &document.root;
             let Some(kind_node) = doc.get("kind") else {
                 if doc.get("workspace").is_some() || doc.get("package").is_some() {
                     self.c.diagnostics.push(
@@ -394,15 +395,15 @@ impl Loader {
                 );
                 continue;
             };
-            let findings = structure::validate(kind, &doc);
+            let findings = structure::validate(kind, doc);
             let valid = findings.is_empty();
             self.c.diagnostics.extend(findings);
-            let meta = Meta::read(&doc, origin, valid);
+            let meta = Meta::read(doc, origin, valid);
             let specs = &mut self.c.specs;
             match kind {
                 "contract" => {
                     let c = contracts::decode(
-                        &doc,
+                        doc,
                         meta,
                         pkg,
                         rel,
@@ -412,15 +413,17 @@ impl Loader {
                     );
                     self.c.specs.contracts.push(c);
                 }
-                "system" => specs.systems.push(System::decode(&doc, meta)),
-                "ownership" => specs.ownership.push(Ownership::decode(&doc, meta)),
-                "policy" => specs.policies.push(Policy::decode(&doc, meta)),
-                "flow" => specs.flows.push(Flow::decode(&doc, meta)),
-                "mapping" => specs.mappings.push(Mapping::decode(&doc, meta)),
-                "test" => specs.tests.push(TestSpec::decode(&doc, meta)),
+                "system" => specs
+                    .systems
+                    .push(System::decode(doc, &document.dropped, meta)),
+                "ownership" => specs.ownership.push(Ownership::decode(doc, meta)),
+                "policy" => specs.policies.push(Policy::decode(doc, meta)),
+                "flow" => specs.flows.push(Flow::decode(doc, meta)),
+                "mapping" => specs.mappings.push(Mapping::decode(doc, meta)),
+                "test" => specs.tests.push(TestSpec::decode(doc, meta)),
                 "table" => specs
                     .tables
-                    .push(crate::spec::table::Table::decode(&doc, meta)),
+                    .push(crate::spec::table::Table::decode(doc, meta)),
                 _ => unreachable!("kind checked against KINDS"),
             }
         }

@@ -48,6 +48,8 @@ pub enum ContractBody {
     Fields,
     /// JSON Schema, inline or from a file (`schema` holds it with `$ref` files loaded).
     JsonSchema { schema: Value, dialect: Dialect },
+    /// Neither could be read (the errors are reported): no schema is known.
+    Invalid,
 }
 
 /// A contract: a named, versioned data shape.
@@ -336,10 +338,7 @@ fn check_keywords(ty: &FieldType, node: &Node, diags: &mut Vec<Diagnostic>) {
 pub fn object_from_schema(schema: &Value, loc: Loc) -> Object {
     match field_type_from_schema(schema, schema, loc, 0) {
         (FieldType::Object(o), _) => o,
-        _ => Object {
-            fields: Vec::new(),
-            additional: true,
-        },
+        _ => Object::unknown(),
     }
 }
 
@@ -599,6 +598,7 @@ fn field_schema(
                     let mut body = match &target.body {
                         ContractBody::JsonSchema { schema, .. } => schema.clone(),
                         ContractBody::Fields => object_schema(&target.shape, lookup, defs),
+                        ContractBody::Invalid => json!(true),
                     };
                     if let Some(m) = body.as_object_mut() {
                         m.remove("$schema");

@@ -105,7 +105,7 @@ impl Field {
 }
 
 /// An object: named fields, in declaration order.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Object {
     pub fields: Vec<(String, Field)>,
     /// Whether documents may carry fields not listed (an open content model).
@@ -113,6 +113,16 @@ pub struct Object {
 }
 
 impl Object {
+    /// A shape the field model cannot see into (a contract that did not
+    /// decode, a JSON Schema construct it does not model): open and without
+    /// fields, so reads of it are not reported as unknown fields.
+    pub fn unknown() -> Object {
+        Object {
+            fields: Vec::new(),
+            additional: true,
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, f)| f)
     }

@@ -2,7 +2,7 @@
 
 use crate::source::{Loc, Spanned};
 use crate::spec::{contract_ref, spanned_str, Meta, RefSlot};
-use crate::yaml::Node;
+use crate::yaml::{Key, Node};
 
 /// How weft talks to a system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +99,19 @@ const SECRET_KEYS: [&str; 10] = [
     "signing_key",
 ];
 
+/// The entry `key: value` at `path`, and everything under it, checked for
+/// keys that name a secret.
+fn secret_entry(key: &Key, value: &Node, path: String, out: &mut Vec<SecretSlot>) {
+    let lower = key.name.to_ascii_lowercase();
+    if SECRET_KEYS.contains(&lower.as_str()) && !out.iter().any(|s| s.node.loc == value.loc) {
+        out.push(SecretSlot {
+            path: path.clone(),
+            node: value.clone(),
+        });
+    }
+    secret_named_keys(value, &path, out);
+}
+
 fn secret_named_keys(node: &Node, path: &str, out: &mut Vec<SecretSlot>) {
     match &node.value {
         crate::yaml::NodeValue::Map(entries) => {
@@ -108,15 +121,7 @@ fn secret_named_keys(node: &Node, path: &str, out: &mut Vec<SecretSlot>) {
                 } else {
                     format!("{path}.{}", k.name)
                 };
-                let lower = k.name.to_ascii_lowercase();
-                if SECRET_KEYS.contains(&lower.as_str()) && !out.iter().any(|s| s.node.loc == v.loc)
-                {
-                    out.push(SecretSlot {
-                        path: p.clone(),
-                        node: v.clone(),
-                    });
-                }
-                secret_named_keys(v, &p, out);
+                secret_entry(k, v, p, out);
             }
         }
         crate::yaml::NodeValue::Seq(items) => {
@@ -137,7 +142,9 @@ impl System {
         self.endpoints.iter().find(|e| e.name.value == name)
     }
 
-    pub fn decode(doc: &Node, meta: Meta) -> System {
+    /// Reads a system; `dropped` are its entries left out as duplicate keys,
+    /// scanned for secrets too (their text is in the file all the same).
+    pub fn decode(doc: &Node, dropped: &[(Key, Node)], meta: Meta) -> System {
         let connectors = match doc.get("connector") {
             Some(n) => match n.as_seq() {
                 Some(items) => items
@@ -211,6 +218,9 @@ impl System {
             slot("webhook.signature.secret", sig.get("secret"));
         }
         secret_named_keys(doc, "", &mut secrets);
+        for (k, v) in dropped {
+            secret_entry(k, v, format!("{} (repeated)", k.name), &mut secrets);
+        }
         System {
             role: spanned_str(doc, "role"),
             connector_loc: doc.key_loc("connector"),

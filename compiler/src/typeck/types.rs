@@ -129,8 +129,12 @@ impl Ty {
     }
 }
 
-/// Converts contract fields to an object type (embedded contracts resolved, depth-bounded).
+/// Converts contract fields to an object type (embedded contracts resolved,
+/// depth-bounded); a shape the field model cannot see into is `any`.
 pub fn object_ty(specs: &Specs, idx: &Index, object: &Object, depth: usize) -> Ty {
+    if *object == Object::unknown() {
+        return Ty::Any;
+    }
     Ty::Object(
         object
             .fields
@@ -158,7 +162,6 @@ fn field_ty(specs: &Specs, idx: &Index, ty: &FieldType, depth: usize) -> Ty {
         FieldType::Date => Ty::Date,
         FieldType::DateTime => Ty::DateTime,
         FieldType::Enum(vs) => Ty::Enum(vs.clone()),
-        FieldType::Object(o) if o.fields.is_empty() && o.additional => Ty::Any,
         FieldType::Object(o) => object_ty(specs, idx, o, depth),
         FieldType::Array(item) => {
             let t = field_ty(specs, idx, &item.ty, depth + 1);

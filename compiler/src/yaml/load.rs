@@ -37,6 +37,9 @@ pub struct Document {
     pub root: Node,
     /// Index of the document in its file (0-based).
     pub index: usize,
+    /// Entries left out because their key repeats an earlier one (reported
+    /// as duplicates). Still scanned for secrets: their text is in the file.
+    pub dropped: Vec<(Key, Node)>,
 }
 
 /// Why a file could not be loaded.
@@ -90,6 +93,8 @@ enum Frame {
         anchor: usize,
         start: usize,
         entries: Vec<(Key, Node)>,
+        /// Where each key is, by name, for finding repeats in linear time.
+        seen: HashMap<String, Loc>,
         pending_key: Option<Key>,
         /// The pending key repeats an earlier one: its value is dropped.
         pending_duplicate: bool,
@@ -106,6 +111,8 @@ struct Builder<'t> {
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     documents: Vec<Document>,
+    /// Entries of the current document dropped because their key repeats.
+    dropped: Vec<(Key, Node)>,
     errors: Vec<YamlError>,
 }
 
@@ -127,6 +134,7 @@ impl<'t> Builder<'t> {
             anchors: HashMap::new(),
             nodes: 0,
             documents: Vec::new(),
+            dropped: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -185,10 +193,12 @@ impl<'t> Builder<'t> {
                     self.anchors.clear();
                 }
                 Event::DocumentEnd => {
+                    let dropped = std::mem::take(&mut self.dropped);
                     if let Some(node) = root.take().filter(|n| n.value != NodeValue::Null) {
                         self.documents.push(Document {
                             root: node,
                             index: doc_index,
+                            dropped,
                         });
                     }
                     doc_index += 1;
@@ -236,6 +246,7 @@ impl<'t> Builder<'t> {
                         anchor,
                         start: loc.start as usize,
                         entries: Vec::new(),
+                        seen: HashMap::new(),
                         pending_key: None,
                         pending_duplicate: false,
                     });
@@ -335,12 +346,15 @@ impl<'t> Builder<'t> {
             }
             Some(Frame::Map {
                 entries,
+                seen,
                 pending_key,
                 pending_duplicate,
                 ..
             }) => match pending_key.take() {
                 Some(key) => {
-                    if !std::mem::take(pending_duplicate) {
+                    if std::mem::take(pending_duplicate) {
+                        self.dropped.push((key, node));
+                    } else {
                         entries.push((key, node));
                     }
                     Ok(())
@@ -361,14 +375,16 @@ impl<'t> Builder<'t> {
                             })
                         }
                     };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                    if let Some(first) = seen.get(&name) {
                         self.errors.push(YamlError {
                             kind: YamlErrorKind::DuplicateKey,
                             message: format!("duplicate key `{name}`"),
                             loc: Loc::new(file, node.loc.start as usize, node.loc.end as usize),
-                            related: Some(first.loc),
+                            related: Some(*first),
                         });
                         *pending_duplicate = true;
+                    } else {
+                        seen.insert(name.clone(), node.loc);
                     }
                     *pending_key = Some(Key {
                         name,
