@@ -538,3 +538,35 @@ fn a_contract_that_does_not_decode_reports_one_error_not_a_cascade() {
         schema.stderr
     );
 }
+
+#[test]
+fn a_mapping_with_only_warnings_still_runs() {
+    // A fallback that can never fire is a warning; the mapping is still
+    // clean: its tests run, its generated inputs are checked, it is planned.
+    let tmp = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("specs/northwind"), tmp.path());
+    let mapping = tmp.path().join("mappings/orders.weft");
+    let text = std::fs::read_to_string(&mapping).unwrap();
+    let from = "id          = \"SHOP-{source.id}\"";
+    assert!(text.contains(from));
+    std::fs::write(
+        &mapping,
+        text.replacen(from, "id          = \"SHOP-{source.id}\" ?? \"none\"", 1),
+    )
+    .unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let check = weft(&["check", "--format", "json", dir]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("mapping-unreachable-fallback"),
+        "{}",
+        check.stdout
+    );
+    let test = weft(&["test", dir, "--format", "json"]);
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    let report: serde_json::Value = serde_json::from_str(&test.stdout).unwrap();
+    assert_eq!(report["failed"], 0, "{}", test.stdout);
+    let plan = weft(&["plan", dir]);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    assert_eq!(plan["mappings"]["shopify_order_to_order"]["checked"], true);
+}

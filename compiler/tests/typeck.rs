@@ -443,3 +443,118 @@ fn a_field_past_its_sunset_is_found_through_lambdas() {
         found[0].2
     );
 }
+
+/// `(rule, line)` of each finding.
+fn rules_at(found: &[(String, usize, String)]) -> Vec<(&str, usize)> {
+    found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect()
+}
+
+#[test]
+fn arithmetic_and_comparisons_are_typed_as_the_evaluator_computes_them() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id + 1
+  total  = decimal(source.amount)?
+  label  = source.id - "x"
+  status = if source.items[0].qty / 2 > 1 { "confirmed" } else { "pending" }
+  lines  = source.items.map(i -> { sku: i.sku, quantity: i.qty / 2 })
+}
+"#,
+    );
+    assert_eq!(
+        rules_at(&found),
+        [
+            ("mapping-type-mismatch", 2),
+            ("mapping-type-mismatch", 4),
+            ("mapping-type-mismatch", 6),
+        ],
+        "{found:?}"
+    );
+    assert!(
+        found[0].2.contains("`+` joins two strings"),
+        "{}",
+        found[0].2
+    );
+    // 7 / 2 is 3.5: integer division gives a decimal, not an integer.
+    assert!(found[2].2.contains("decimal"), "{}", found[2].2);
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = source.id
+  total  = decimal(source.amount)?
+  label  = if source.id < 3 { "a" } else { "b" }
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    assert_eq!(
+        rules_at(&found),
+        [("mapping-type-mismatch", 4)],
+        "{found:?}"
+    );
+    assert!(
+        found[0]
+            .2
+            .contains("cannot compare a string with an integer"),
+        "{}",
+        found[0].2
+    );
+}
+
+#[test]
+fn a_match_over_a_string_needs_a_wildcard_and_calls_need_their_arguments() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = match source.id { "a" => "x" }
+  total  = round(decimal(source.amount)?, 2, "half_up", "extra")
+  label  = upper()
+  status = "pending"
+  lines  = []
+}
+"#,
+    );
+    assert_eq!(
+        rules_at(&found),
+        [
+            ("mapping-match-not-exhaustive", 2),
+            ("mapping-type-mismatch", 3),
+            ("mapping-type-mismatch", 4),
+        ],
+        "{found:?}"
+    );
+    assert!(
+        found[1]
+            .2
+            .contains("`round` takes 1 to 3 argument(s), 4 given"),
+        "{}",
+        found[1].2
+    );
+    assert!(
+        found[2].2.contains("`upper` takes 1 argument(s), 0 given"),
+        "{}",
+        found[2].2
+    );
+}
+
+#[test]
+fn a_function_that_fails_must_be_called_with_a_question_mark() {
+    let found = findings(
+        r#"mapping m: In@1 -> Out@1 {
+  id     = checked(source.id)
+  total  = decimal(source.amount)?
+  label  = checked(source.id)?
+  status = "pending"
+  lines  = []
+}
+
+fn checked(s) {
+  if length(s) > 3 { fail("too long: {s}") } else { s }
+}
+"#,
+    );
+    assert_eq!(
+        rules_at(&found),
+        [("mapping-unhandled-failure", 2)],
+        "{found:?}"
+    );
+}

@@ -55,3 +55,27 @@ fn functions_are_sorted_and_unique() {
     sorted.dedup();
     assert_eq!(names, sorted);
 }
+
+#[test]
+fn every_signature_states_how_many_arguments_and_examples_agree() {
+    for f in weft_mapping::functions::ALL {
+        let (min, max) = f.arity();
+        assert!(min <= max && max >= 1, "{}: {min}..{max}", f.name);
+        for ex in f.examples {
+            let e = parse_expr(ex.call).unwrap();
+            let n = match &e.kind {
+                weft_mapping::ast::ExprKind::Call { args, .. } => args.len(),
+                weft_mapping::ast::ExprKind::Method { args, .. } => args.len() + 1,
+                _ => continue,
+            };
+            assert!(
+                (min..=max).contains(&n),
+                "{}: example `{}` has {n} arguments, signature says {min}..{max}",
+                f.name,
+                ex.call
+            );
+        }
+    }
+    let round = weft_mapping::functions::find("round").unwrap();
+    assert_eq!(round.arity(), (1, 3));
+}

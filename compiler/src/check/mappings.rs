@@ -109,12 +109,39 @@ pub struct CheckedMapping {
     /// Syntax errors, or the type check (empty when a contract is unresolved:
     /// the resolver reports that).
     pub result: Result<typeck::Checked, Vec<weft_mapping::SyntaxError>>,
+    /// See [`CheckedMapping::is_clean`]; set once the workspace's findings are final.
+    clean: bool,
 }
 
 impl CheckedMapping {
-    /// Parsed, both contracts resolved, and no type error: safe to run.
+    /// Parsed, both contracts resolved, and no error left in its body once
+    /// lint levels and suppressions apply (a warning does not count): safe
+    /// to run.
     pub fn is_clean(&self) -> bool {
-        self.source.is_some() && matches!(&self.result, Ok(r) if r.errors.is_empty())
+        self.clean
+    }
+}
+
+/// Marks which mappings are clean, from the workspace's final findings.
+pub fn mark_clean(
+    specs: &Specs,
+    checked: &mut [Option<CheckedMapping>],
+    diags: &[crate::diagnostic::Diagnostic],
+) {
+    for (m, c) in specs.mappings.iter().zip(checked.iter_mut()) {
+        let (Some(c), Some(body)) = (c, &m.body) else {
+            continue;
+        };
+        let inside = |d: &&crate::diagnostic::Diagnostic| {
+            d.loc.file == body.loc.file
+                && body.loc.start <= d.loc.start
+                && d.loc.start <= body.loc.end
+        };
+        c.clean = c.source.is_some()
+            && c.result.is_ok()
+            && !diags.iter().filter(inside).any(|d| {
+                d.severity == crate::diagnostic::Severity::Error && d.suppressed.is_none()
+            });
     }
 }
 
@@ -150,6 +177,7 @@ fn check_mapping(
                 ast: None,
                 source: None,
                 result: Err(errors),
+                clean: false,
             })
         }
     };
@@ -176,6 +204,7 @@ fn check_mapping(
         ast: Some(ast),
         source,
         result: Ok(result),
+        clean: false,
     })
 }
 

@@ -151,7 +151,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     systems::check(&c.specs, &mut diags);
     flows::check(&c.specs, &idx, &c.sources, &sunset, &mut diags);
     let mapping_env = mappings::MappingEnv::of(&c.specs);
-    let checked_mappings = mappings::check_all(&c.specs, &idx, &c.sources, &mapping_env);
+    let mut checked_mappings = mappings::check_all(&c.specs, &idx, &c.sources, &mapping_env);
     mappings::report(
         &c.specs,
         &c.sources,
@@ -175,6 +175,7 @@ pub fn check_workspace(root: &Path, options: &CheckOptions) -> Result<Report, Lo
     suppress::apply(&c.sources, &mut sups, &mut diags);
     apply_levels(&c, &mut diags);
     sort_and_dedupe(&c, &mut diags);
+    mappings::mark_clean(&c.specs, &mut checked_mappings, &diags);
     c.diagnostics = diags;
     Ok(Report {
         compilation: c,

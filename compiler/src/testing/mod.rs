@@ -51,6 +51,27 @@ impl CaseResult {
     pub fn passed(&self) -> bool {
         matches!(self.outcome, Outcome::Pass)
     }
+
+    /// What happened, for people (a failure's diff indented below it).
+    pub fn describe(&self) -> String {
+        match &self.outcome {
+            Outcome::Pass => "passed".into(),
+            Outcome::Mismatch { diff } => format!(
+                "the output differs from the expected JSON\n{}",
+                indented(diff)
+            ),
+            Outcome::Failed { message } => format!("the mapping failed: {message}"),
+            Outcome::WrongError { expected, actual } => {
+                format!("expected {expected}, got {actual}")
+            }
+            Outcome::Broken { reason } => reason.clone(),
+        }
+    }
+}
+
+/// `text` indented by five spaces, each line ending in a newline.
+pub(crate) fn indented(text: &str) -> String {
+    text.lines().map(|l| format!("     {l}\n")).collect()
 }
 
 /// Runs every test case of the workspace's own test specs, in file order.
@@ -192,25 +213,27 @@ fn run_case(report: &Report, t: &TestSpec, case: &TestCase) -> Outcome {
 /// The results as a JUnit XML report.
 pub fn junit(results: &[CaseResult], properties: &[property::PropertyResult]) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-    let status = |passed: bool, detail: String| {
-        if passed {
-            TestCaseStatus::success()
+    let status = |passed: bool, skipped: bool, detail: String| {
+        let mut s = if passed {
+            return TestCaseStatus::success();
+        } else if skipped {
+            TestCaseStatus::skipped()
         } else {
-            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_description(detail);
-            s
-        }
+            TestCaseStatus::non_success(NonSuccessKind::Failure)
+        };
+        s.set_description(detail);
+        s
     };
     let mut report = Report::new("weft");
     let mut suite = TestSuite::new("weft test");
     for r in results {
-        let s = status(r.passed(), format!("{:?}", r.outcome));
+        let s = status(r.passed(), false, r.describe());
         let mut case = TestCase::new(format!("{} › {}", r.mapping, r.case), s);
         case.set_classname(r.file.as_str());
         suite.add_test_case(case);
     }
     for p in properties {
-        let s = status(p.passed(), format!("{:?}", p.outcome));
+        let s = status(p.passed(), p.skipped(), p.describe());
         let mut case = TestCase::new(format!("{} › generated {} inputs", p.mapping, p.source), s);
         case.set_classname(p.file.as_str());
         suite.add_test_case(case);

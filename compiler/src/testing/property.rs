@@ -30,6 +30,60 @@ impl PropertyResult {
     pub fn passed(&self) -> bool {
         matches!(self.outcome, PropertyOutcome::Pass { .. })
     }
+
+    /// Not run, or nothing checked: neither a pass nor a failure.
+    pub fn skipped(&self) -> bool {
+        matches!(self.outcome, PropertyOutcome::Skipped { .. })
+    }
+
+    /// `PASS`, `FAIL` or `SKIP`.
+    pub fn tag(&self) -> &'static str {
+        match &self.outcome {
+            PropertyOutcome::Pass { .. } => "PASS",
+            PropertyOutcome::Skipped { .. } => "SKIP",
+            _ => "FAIL",
+        }
+    }
+
+    /// What happened, for people: one line, then indented JSON for a
+    /// counterexample.
+    pub fn describe(&self) -> String {
+        let pretty =
+            |j: &Json| super::indented(&serde_json::to_string_pretty(j).unwrap_or_default());
+        match &self.outcome {
+            PropertyOutcome::Pass {
+                declared_failures,
+                most_frequent,
+            } => {
+                let mut s = format!("{} ran", self.inputs);
+                if *declared_failures > 0 {
+                    s.push_str(&format!(
+                        ", {declared_failures} failed where the mapping says it can"
+                    ));
+                }
+                if let Some(m) = most_frequent {
+                    s.push_str(&format!(" (most often: {m})"));
+                }
+                s
+            }
+            PropertyOutcome::UndeclaredFailure { message, at, input } => format!(
+                "input {} failed at {at}, where the mapping does not say it can fail: {message}\n     handle it (`??` a default, `?` to dead-letter, or `fail(...)` with a reason); the input, shrunk:\n{}",
+                self.inputs,
+                pretty(input)
+            ),
+            PropertyOutcome::InvalidOutput {
+                problem,
+                input,
+                output,
+            } => format!(
+                "input {} gave an output that is not a valid target document ({problem}); the input, shrunk:\n{}     and the output:\n{}",
+                self.inputs,
+                pretty(input),
+                pretty(output)
+            ),
+            PropertyOutcome::Skipped { reason } => reason.clone(),
+        }
+    }
 }
 
 /// What the generated inputs showed.
@@ -204,17 +258,27 @@ impl Run<'_> {
             }
             result.inputs += 1;
         }
+        let declared_failures: usize = declared.values().sum();
+        let most_frequent = declared
+            .iter()
+            .max_by_key(|(m, n)| (**n, std::cmp::Reverse(m.to_string())))
+            .map(|(m, _)| m.clone());
         result.outcome = if result.inputs == 0 {
             PropertyOutcome::Skipped {
                 reason: "no generated input satisfied the source contract (a constraint the generator cannot honour): add `kind: test` cases instead".into(),
             }
+        } else if declared_failures == result.inputs {
+            // Nothing was mapped, so no output was checked: not a pass.
+            PropertyOutcome::Skipped {
+                reason: format!(
+                    "every generated input failed where the mapping says it can (most often: {}), so no output was checked: add `kind: test` cases with inputs it accepts",
+                    most_frequent.unwrap_or_default()
+                ),
+            }
         } else {
             PropertyOutcome::Pass {
-                declared_failures: declared.values().sum(),
-                most_frequent: declared
-                    .iter()
-                    .max_by_key(|(m, n)| (**n, std::cmp::Reverse(m.to_string())))
-                    .map(|(m, _)| m.clone()),
+                declared_failures,
+                most_frequent,
             }
         };
     }

@@ -89,8 +89,12 @@ pub fn check_function(
 }
 
 /// Whether an expression contains `?` (so it can fail).
-fn contains_try(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Try(_)) || weft_mapping::children(e).into_iter().any(contains_try)
+/// Whether a function body can fail: it propagates a failure (`?`) or fails
+/// itself (`fail(...)`). Its callers must then handle the call with `?`.
+fn can_fail(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Try(_))
+        || matches!(&e.kind, ExprKind::Call { name, .. } if name == "fail")
+        || weft_mapping::children(e).into_iter().any(can_fail)
 }
 
 #[derive(Clone)]
@@ -739,12 +743,12 @@ impl Cx {
             self.quiet = quiet;
             return Ty::Any;
         }
-        if contains_try(&f.body) && !handled {
+        if can_fail(&f.body) && !handled {
             self.error(
                 &rules::MAPPING_UNHANDLED_FAILURE,
                 e.span,
                 format!(
-                    "`{}` can fail (its body uses `?`), and the failure is not handled",
+                    "`{}` can fail (its body uses `?` or `fail`), and the failure is not handled",
                     f.name
                 ),
                 "can fail",
@@ -807,6 +811,24 @@ impl Cx {
             } else {
                 let t = self.expr(a, false);
                 types.push(t);
+            }
+        }
+        if let Some(f) = weft_mapping::functions::find(name) {
+            let (min, max) = f.arity();
+            if args.len() < min || args.len() > max {
+                let takes = if min == max {
+                    format!("{min}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                self.error(
+                    &rules::MAPPING_TYPE_MISMATCH,
+                    e.span,
+                    format!("`{name}` takes {takes} argument(s), {} given", args.len()),
+                    "wrong number of arguments",
+                    Some(format!("call it as `{}`", f.signature)),
+                );
+                return Ty::Any;
             }
         }
         // Null in, null out, for every argument (as the evaluator does).
@@ -902,19 +924,39 @@ impl Cx {
                 Ty::unify(at.non_null().clone(), bt)
             }
             BinaryOp::And | BinaryOp::Or => Ty::Bool,
-            BinaryOp::Eq
-            | BinaryOp::Ne
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge => {
+            // Equality is defined between any two values, null included.
+            BinaryOp::Eq | BinaryOp::Ne => {
                 self.numeric_mix(&at, &bt, b.span);
                 Ty::Bool
             }
-            BinaryOp::Add if matches!(at.non_null(), Ty::Str | Ty::Enum(_)) => Ty::Str,
-            _ => {
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 self.numeric_mix(&at, &bt, b.span);
-                let t = Ty::unify(at.non_null().clone(), bt.non_null().clone());
+                let (x, y) = (at.non_null(), bt.non_null());
+                let comparable = |t: &Ty| match t {
+                    t if t.is_numeric() => 0,
+                    Ty::Str | Ty::Enum(_) => 1,
+                    Ty::Date => 2,
+                    Ty::DateTime => 3,
+                    Ty::Bool => 4,
+                    _ => 5,
+                };
+                let open = |t: &Ty| matches!(t, Ty::Any | Ty::Null | Ty::Never);
+                if !open(x) && !open(y) && (comparable(x) != comparable(y) || comparable(x) == 5) {
+                    self.mismatch(
+                        b.span,
+                        format!("cannot compare {} with {}", a_(x), a_(y)),
+                        "convert one side: `decimal(x)?`, `parse_date(x)?`, `string(x)`",
+                    );
+                }
+                // A null side makes the comparison null (neither true nor false).
+                if at.is_nullable() || bt.is_nullable() {
+                    Ty::Bool.nullable()
+                } else {
+                    Ty::Bool
+                }
+            }
+            _ => {
+                let t = self.arithmetic(op, &at, &bt, b.span);
                 if at.is_nullable() || bt.is_nullable() {
                     t.nullable()
                 } else {
@@ -922,6 +964,53 @@ impl Cx {
                 }
             }
         }
+    }
+
+    /// The type of `a op b` for `+ - * / %`, as the evaluator computes it.
+    fn arithmetic(&mut self, op: BinaryOp, a: &Ty, b: &Ty, span: Span) -> Ty {
+        let (x, y) = (a.non_null(), b.non_null());
+        let text = |t: &Ty| matches!(t, Ty::Str | Ty::Enum(_));
+        match (x, y) {
+            (Ty::Any | Ty::Never, _) | (_, Ty::Any | Ty::Never) => Ty::Any,
+            (Ty::Null, _) | (_, Ty::Null) => Ty::Null,
+            (s, t) if text(s) && text(t) && op == BinaryOp::Add => Ty::Str,
+            (s, t) if text(s) || text(t) => {
+                self.mismatch(
+                    span,
+                    if op == BinaryOp::Add {
+                        format!("`+` joins two strings; found {} and {}", a_(s), a_(t))
+                    } else {
+                        format!("arithmetic on a string: found {} and {}", a_(s), a_(t))
+                    },
+                    "write `string(x)` or interpolate: \"{a}{b}\"; parse numbers with `decimal(x)?`",
+                );
+                Ty::Any
+            }
+            // Integer division is exact: it gives a decimal (7 / 2 is 3.5).
+            (Ty::Int, Ty::Int) if op == BinaryOp::Div => Ty::Decimal,
+            (s, t) if s.is_numeric() && t.is_numeric() => {
+                self.numeric_mix(a, b, span);
+                Ty::unify(s.clone(), t.clone())
+            }
+            (s, t) => {
+                self.mismatch(
+                    span,
+                    format!("arithmetic needs numbers; found {} and {}", a_(s), a_(t)),
+                    "dates move with `add_days`; lists are summed with `sum`",
+                );
+                Ty::Any
+            }
+        }
+    }
+
+    fn mismatch(&mut self, span: Span, message: String, hint: &str) {
+        self.error(
+            &rules::MAPPING_TYPE_MISMATCH,
+            span,
+            message,
+            "wrong type",
+            Some(hint.into()),
+        );
     }
 
     fn numeric_mix(&mut self, a: &Ty, b: &Ty, span: Span) {
@@ -1004,10 +1093,39 @@ impl Cx {
                     Some("add arms for the missing values, or a `_ => ...` arm".into()),
                 );
             }
+        } else if !wildcard && !matches!(st.non_null(), Ty::Any | Ty::Null | Ty::Never) {
+            // A string or a number has values no list of arms covers: every
+            // other value would fail the message.
+            self.error(
+                &rules::MAPPING_MATCH_NOT_EXHAUSTIVE,
+                Span {
+                    start: e.span.start,
+                    end: e.span.start + 5,
+                },
+                format!(
+                    "this match over {} has no `_` arm: any other value fails the message",
+                    a_(st.non_null())
+                ),
+                "not exhaustive",
+                Some(
+                    "add `_ => ...` (a default, or `fail(\"...\")` to dead-letter with a reason)"
+                        .into(),
+                ),
+            );
         }
         if st.is_nullable() && !wildcard && !null_arm {
             result = result.nullable();
         }
         result
+    }
+}
+
+/// A type's name with its article: "an integer", "a string".
+fn a_(t: &Ty) -> String {
+    let n = t.name();
+    if n.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {n}")
+    } else {
+        format!("a {n}")
     }
 }

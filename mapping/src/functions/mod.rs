@@ -77,6 +77,32 @@ pub struct Function {
     pub run: Run,
 }
 
+impl Function {
+    /// How many arguments it takes, at least and at most, read from its
+    /// signature (a parameter written `name?:` is optional).
+    pub fn arity(&self) -> (usize, usize) {
+        let params = self
+            .signature
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map_or("", |(params, _)| params);
+        let params: Vec<&str> = params
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let optional = params
+            .iter()
+            .filter(|p| {
+                p.split(':')
+                    .next()
+                    .is_some_and(|n| n.trim_end().ends_with('?'))
+            })
+            .count();
+        (params.len() - optional, params.len())
+    }
+}
+
 /// Every function, sorted by name.
 pub static ALL: &[&Function] = &[
     &abs::FUNCTION,
