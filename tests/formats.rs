@@ -123,3 +123,27 @@ fn junit_has_a_case_per_file() {
         .join("\n");
     insta::assert_snapshot!(stable);
 }
+
+#[test]
+fn junit_fails_for_an_error_in_an_imported_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(
+        ws.join("weft.yaml"),
+        "workspace: ws\nimports: [{ path: ../shared }]\n",
+    )
+    .unwrap();
+    std::fs::write(shared.join("weft.yaml"), "package: shared\n").unwrap();
+    std::fs::write(
+        shared.join("contracts.yaml"),
+        "kind: contract\nname: Thing\nversion: not-a-version\nowner: t\nfields:\n  id: string\n",
+    )
+    .unwrap();
+    let run = support::weft(&["check", "--format", "junit", ws.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(!run.stdout.contains("failures=\"0\""), "{}", run.stdout);
+    assert!(run.stdout.contains("contracts.yaml"), "{}", run.stdout);
+}

@@ -7,6 +7,14 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 pub fn render(suite_name: &str, files: &[String], findings: &[Finding]) -> String {
     let mut report = Report::new("weft");
     let mut suite = TestSuite::new(suite_name);
+    // Every file given, and any other file a finding is in (an imported
+    // package's): a report must not pass while the check fails.
+    let mut files: Vec<&String> = files.iter().collect();
+    for f in findings {
+        if f.suppressed.is_none() && !files.contains(&&f.position.file) {
+            files.push(&f.position.file);
+        }
+    }
     for file in files {
         let mine: Vec<&Finding> = findings
             .iter()
