@@ -1,0 +1,1 @@
+//! Compatibility of two JSON Schemas (work in progress).
