@@ -5,6 +5,8 @@ mod support;
 
 use std::path::Path;
 use support::{copy_tree, repo, weft, weft_in};
+use weft_plan::model::{Auth, SecretRef, Step, Trigger};
+use weft_plan::PlanModel;
 
 fn northwind_copy(to: &Path) {
     copy_tree(&repo().join("specs/northwind"), to);
@@ -30,6 +32,44 @@ fn copy_tree_reversed(from: &Path, to: &Path) {
     }
 }
 
+/// plan -> bytes -> load gives back the model that was built, and a model
+/// with a field the format does not have is refused.
+#[test]
+fn a_plan_loads_back_into_the_model_it_was_built_from() {
+    let report = weft_compiler::check_workspace(
+        &repo().join("specs/northwind"),
+        &weft_compiler::CheckOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(report.exit_code(), 0);
+    let built = weft_compiler::plan::build(&report, None).unwrap();
+    let sealed = weft_plan::seal(built.clone());
+    let bytes = weft_plan::canonical::pretty(&sealed.doc);
+    let loaded = weft_plan::load(bytes.as_bytes()).unwrap();
+    assert_eq!(loaded.model, sealed.model);
+    assert_eq!(
+        PlanModel {
+            hash: None,
+            ..loaded.model.clone()
+        },
+        built
+    );
+    assert_eq!(loaded.hash, sealed.hash);
+    // An extra field is refused even when the hash is recomputed over it: the
+    // runtime never ignores part of what was approved.
+    let mut doc = sealed.doc.clone();
+    doc["flows"]["orders-to-erp"]["steps"][1]["hold"]["approve_automatically"] = true.into();
+    doc["hash"] = weft_plan::seal::content_hash(&doc).into();
+    let forged = weft_plan::canonical::pretty(&doc);
+    let err = weft_plan::load(forged.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("flows.orders-to-erp.steps[1].hold")
+            && err.to_string().contains("approve_automatically"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_same_specs_give_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -52,33 +92,49 @@ fn the_same_specs_give_the_same_bytes() {
         weft_plan::canonical::pretty(&plan.doc).as_bytes(),
         &bytes[..]
     );
-    // What the plan holds.
-    let doc = &plan.doc;
-    assert_eq!(doc["format"], "weft-plan");
-    assert_eq!(doc["workspace"], "northwind");
+    // What the plan holds, read through the typed model.
+    let model = &plan.model;
+    assert_eq!(model.format, "weft-plan");
+    assert_eq!(model.workspace, "northwind");
+    assert_eq!(model.git, None, "a copy outside git has no commit");
+    assert_eq!(model.flows.len(), 7);
+    let order = &model.flows["orders-to-erp"];
+    let Trigger::Webhook { contract, .. } = &order.trigger else {
+        panic!("orders-to-erp starts from a webhook: {:?}", order.trigger)
+    };
+    assert_eq!(contract.as_deref(), Some("shopify.Order@1"));
+    assert_eq!(order.idempotency_key.as_deref(), Some("source.id"));
+    let Some(Step::Hold(hold)) = order.steps.get(1) else {
+        panic!("{:?}", order.steps)
+    };
+    assert_eq!(hold.reason.as_deref(), Some("credit-review"));
+    let Some(Step::Deliver(deliver)) = order.steps.last() else {
+        panic!("{:?}", order.steps)
+    };
+    assert_eq!(deliver.endpoint.method, "POST");
+    let policy = deliver.policy.as_ref().expect("the flow's policy");
+    assert_eq!(policy.name, "erp-posting");
+    assert_eq!(policy.retry.as_ref().map(|r| r.max_attempts), Some(8));
+    assert_eq!(policy.timeout.map(|t| t.0), Some(10_000));
     assert_eq!(
-        doc["git"],
-        serde_json::Value::Null,
-        "a copy outside git has no commit"
+        order
+            .sla
+            .as_ref()
+            .and_then(|s| s.deliver_within)
+            .map(|d| d.0),
+        Some(120_000)
     );
-    assert_eq!(doc["flows"].as_object().unwrap().len(), 7);
-    let order = &doc["flows"]["orders-to-erp"];
-    assert_eq!(order["trigger"]["webhook"]["contract"], "shopify.Order@1");
-    assert_eq!(order["idempotency_key"], "source.id");
-    let deliver = order["steps"].as_array().unwrap().last().unwrap();
-    assert_eq!(deliver["endpoint"]["method"], "POST");
-    assert!(
-        deliver["policy"]["retry"]["max_attempts"]
-            .as_u64()
-            .is_some(),
-        "{deliver}"
-    );
-    assert!(doc["contracts"]["Order@1"]["schema"]["properties"].is_object());
-    assert_eq!(doc["contracts"]["Order@1"]["from"], "std/distribution@1");
-    assert_eq!(doc["contracts"]["shopify.Order@1"]["from"], "workspace");
-    let mapping = &doc["mappings"]["shopify_order_to_order"];
-    assert_eq!(mapping["checked"], true);
-    assert!(mapping["layout"]["record"].is_array(), "{mapping}");
+    assert!(model.contracts["Order@1"].schema["properties"].is_object());
+    assert_eq!(model.contracts["Order@1"].from, "std/distribution@1");
+    assert_eq!(model.contracts["shopify.Order@1"].from, "workspace");
+    let mapping = &model.mappings["shopify_order_to_order"];
+    assert!(mapping.checked);
+    assert!(mapping.layout["record"].is_array(), "{mapping:?}");
+    let erp = &model.systems["erp"];
+    assert!(matches!(
+        &erp.auth,
+        Some(Auth::OAuth2 { client_secret: SecretRef::Env(name), .. }) if name == "ERP_CLIENT_SECRET"
+    ));
     // Secrets only as references.
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("\"env\": \"ERP_CLIENT_ID\""));

@@ -13,6 +13,7 @@ use crate::spec::refs::ContractRef;
 use crate::spec::system::System;
 use crate::spec::RefSlot;
 use serde_json::{json, Map, Value as Json};
+use weft_plan::PlanModel;
 
 /// Where the specs came from in version control.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,11 +23,15 @@ pub struct GitState {
     pub clean: bool,
 }
 
-/// The plan document of a workspace that passed `weft check` (not yet
-/// sealed with its hash). Secrets are references only: a literal one is a
-/// `literal-secret` error, which cannot be turned off or suppressed, so a
-/// workspace holding one never gets here.
-pub fn build(report: &Report, git: Option<&GitState>) -> Json {
+/// The plan of a workspace that passed `weft check` (not yet sealed with its
+/// hash). Secrets are references only: a literal one is a `literal-secret`
+/// error, which cannot be turned off or suppressed, so a workspace holding
+/// one never gets here, and the plan model has no place for a secret's value.
+///
+/// The plan is assembled as JSON from the specs as written and read into the
+/// typed [`PlanModel`]; an error names the part that does not fit (a bug in
+/// weft when the workspace passed `weft check`).
+pub fn build(report: &Report, git: Option<&GitState>) -> Result<PlanModel, String> {
     let c = &report.compilation;
     let specs = &c.specs;
     let mut b = Builder {
@@ -95,7 +100,13 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Json {
     let policies: Map<String, Json> = specs
         .policies
         .iter()
-        .map(|p| (p.meta.name.value.clone(), doc(&p.meta)))
+        .map(|p| {
+            let mut d = doc(&p.meta);
+            if let Json::Object(m) = &mut d {
+                m.insert("name".into(), json!(p.meta.name.value));
+            }
+            (p.meta.name.value.clone(), d)
+        })
         .collect();
     let mut flows = Map::new();
     for f in &specs.flows {
@@ -111,7 +122,7 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Json {
         .as_ref()
         .map(|m| m.name.value.clone())
         .unwrap_or_default();
-    json!({
+    let doc = json!({
         "format": weft_plan::FORMAT,
         "format_version": weft_plan::FORMAT_VERSION,
         "weft_version": env!("CARGO_PKG_VERSION"),
@@ -124,7 +135,8 @@ pub fn build(report: &Report, git: Option<&GitState>) -> Json {
         "systems": systems,
         "policies": policies,
         "flows": flows,
-    })
+    });
+    PlanModel::from_json(&doc)
 }
 
 /// A spec document as written, without its `kind` (the plan's section says it).
@@ -216,10 +228,19 @@ impl<'a> Builder<'a> {
 
     fn flow(&mut self, f: &crate::spec::flow::Flow) -> Json {
         let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone());
-        let named = |s: &Option<Spanned<String>>| s.as_ref().and_then(|s| self.system(&s.value));
-        let mut trigger = match f.trigger.as_ref().map(|(t, _)| t) {
+        // The trigger as written, with what it names resolved.
+        let mut trigger = f
+            .meta
+            .doc
+            .as_ref()
+            .and_then(|d| d.get("trigger"))
+            .map(|n| n.to_json())
+            .unwrap_or(Json::Null);
+        let resolved: Map<String, Json> = match f.trigger.as_ref().map(|(t, _)| t) {
             Some(Trigger::Webhook { system, topic }) => {
-                let contract = named(system)
+                let contract = system
+                    .as_ref()
+                    .and_then(|s| self.system(&s.value))
                     .and_then(|s| s.webhook.as_ref())
                     .and_then(|w| {
                         w.topics
@@ -227,63 +248,48 @@ impl<'a> Builder<'a> {
                             .find(|(t, _)| Some(&t.value) == topic.as_ref().map(|t| &t.value))
                     })
                     .and_then(|(_, c)| c.as_ref());
-                json!({
-                    "webhook": {
-                        "system": text(system),
-                        "topic": text(topic),
-                        "contract": self.contract(contract),
-                    }
-                })
+                [("contract".to_string(), self.contract(contract))]
+                    .into_iter()
+                    .collect()
             }
             Some(Trigger::Poll {
-                system,
-                endpoint,
-                cron,
-            }) => {
-                let resolved = match (system, endpoint) {
-                    (Some(s), Some(e)) => self.endpoint(&s.value, &e.value),
-                    _ => Json::Null,
-                };
-                json!({ "poll": { "system": text(system), "cron": text(cron), "endpoint": resolved } })
-            }
-            Some(Trigger::Schedule { cron }) => json!({ "schedule": { "cron": text(cron) } }),
-            Some(Trigger::File { system }) => {
-                let s = named(system);
-                let record = s
+                system: Some(s),
+                endpoint: Some(e),
+            }) => [("endpoint".to_string(), self.endpoint(&s.value, &e.value))]
+                .into_iter()
+                .collect(),
+            Some(Trigger::File { system: Some(s) }) => {
+                let sys = self.system(&s.value);
+                let record = sys
                     .and_then(|s| s.files.as_ref())
                     .and_then(|f| f.record.as_ref());
-                let files_doc = s
+                let files = sys
                     .and_then(|s| s.meta.doc.as_ref())
                     .and_then(|d| d.get("files"))
-                    .map(|n| n.to_json());
-                json!({ "file": { "system": text(system), "record": self.contract(record), "files": files_doc } })
+                    .map(|n| n.to_json())
+                    .unwrap_or(Json::Null);
+                [
+                    ("record".to_string(), self.contract(record)),
+                    ("files".to_string(), files),
+                ]
+                .into_iter()
+                .collect()
             }
-            None => Json::Null,
+            _ => Map::new(),
         };
-        // Everything else the trigger says (intervals, cursors, ...), as written.
-        let written = f
-            .meta
-            .doc
-            .as_ref()
-            .and_then(|d| d.get("trigger"))
-            .map(|n| n.to_json());
-        if let (Some(Json::Object(written)), Json::Object(resolved)) = (written, &mut trigger) {
-            for (kind, fields) in resolved.iter_mut() {
-                if let (Some(Json::Object(w)), Json::Object(r)) = (written.get(kind), fields) {
-                    for (k, v) in w {
-                        r.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                }
-            }
+        if let Some(Json::Object(fields)) =
+            trigger.as_object_mut().and_then(|t| t.values_mut().next())
+        {
+            fields.extend(resolved);
         }
-        let flow_policy = text(&f.policy);
         let mut steps = Vec::new();
         for (step, _) in &f.steps {
+            let condition = |when: &Option<Spanned<String>>, reason: &Option<Spanned<String>>| json!({ "when": text(when), "reason": text(reason) });
             steps.push(match step {
                 Step::Validate(r) => json!({ "validate": self.contract(Some(r)) }),
                 Step::Map(name) => json!({ "map": name.value }),
-                Step::Filter { when } => json!({ "filter": text(when) }),
-                Step::Hold { when } => json!({ "hold": text(when) }),
+                Step::Filter { when, reason } => json!({ "filter": condition(when, reason) }),
+                Step::Hold { when, reason } => json!({ "hold": condition(when, reason) }),
                 Step::Deliver {
                     target,
                     endpoint,
@@ -297,25 +303,34 @@ impl<'a> Builder<'a> {
                     let endpoint = endpoint
                         .as_ref()
                         .map(|e| self.endpoint(&e.system, &e.endpoint));
-                    json!({
-                        "deliver": target.value,
+                    json!({ "deliver": {
+                        "target": target.value,
                         "endpoint": endpoint,
                         "policy": self.policy(policy),
-                    })
+                    }})
                 }
             });
         }
-        let source = self.contract(f.source.as_ref());
+        let written = |key: &str| {
+            f.meta
+                .doc
+                .as_ref()
+                .and_then(|d| d.get(key))
+                .map(|n| n.to_json())
+        };
         json!({
             "description": f.meta.description,
             "domain": text(&f.domain),
+            "mode": written("mode"),
             "trigger": trigger,
-            "source": source,
+            "source": self.contract(f.source.as_ref()),
             "steps": steps,
             // Named only: each delivery step carries the policy it runs under.
-            "policy": flow_policy,
+            "policy": text(&f.policy),
             "idempotency_key": text(&f.idempotency_key),
             "ordering_key": text(&f.ordering_key),
+            "sla": written("sla"),
+            "batch": written("batch"),
         })
     }
 }

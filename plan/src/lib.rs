@@ -8,9 +8,11 @@ pub mod canonical;
 pub mod diff;
 pub mod inspect;
 pub mod keys;
+pub mod model;
 pub mod seal;
 pub mod signature;
 
+pub use model::PlanModel;
 pub use seal::{load, load_file, seal, Plan, PlanError};
 
 /// The `format` every plan carries.

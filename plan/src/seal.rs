@@ -3,18 +3,21 @@
 //! content, is refused with a message that says which.
 
 use crate::canonical::canonical_bytes;
+use crate::model::PlanModel;
 use crate::{FORMAT, FORMAT_VERSION};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// A loaded plan whose hash matched its content.
+/// A sealed plan, or a loaded one whose hash matched its content.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     /// The whole document, `hash` included.
     pub doc: Json,
     /// `sha256:<hex>` over the canonical form without `hash`.
     pub hash: String,
+    /// The document as typed data (`hash` included).
+    pub model: PlanModel,
 }
 
 /// Why a plan file is refused.
@@ -30,6 +33,8 @@ pub enum PlanError {
         recorded: String,
         actual: String,
     },
+    /// The hash matched but the content does not fit the plan format.
+    Malformed(String),
 }
 
 impl fmt::Display for PlanError {
@@ -50,6 +55,10 @@ impl fmt::Display for PlanError {
                 f,
                 "the plan's content does not match its hash (recorded {recorded}, content is {actual}): it was changed after it was made; plan again instead of editing the file"
             ),
+            PlanError::Malformed(e) => write!(
+                f,
+                "the plan does not fit plan format {FORMAT_VERSION} ({e}): it was not made by this weft's `weft plan`"
+            ),
         }
     }
 }
@@ -67,13 +76,16 @@ pub fn content_hash(doc: &Json) -> String {
     format!("sha256:{hex}")
 }
 
-/// `doc` with its `hash` set.
-pub fn seal(mut doc: Json) -> Plan {
-    let hash = content_hash(&doc);
-    if let Json::Object(m) = &mut doc {
-        m.insert("hash".into(), Json::String(hash.clone()));
+/// The plan with its `hash` set.
+pub fn seal(mut model: PlanModel) -> Plan {
+    model.hash = None;
+    let hash = content_hash(&model.to_json());
+    model.hash = Some(hash.clone());
+    Plan {
+        doc: model.to_json(),
+        hash,
+        model,
     }
-    Plan { doc, hash }
 }
 
 /// Reads and verifies a plan file (see [`load`]).
@@ -102,5 +114,10 @@ pub fn load(bytes: &[u8]) -> Result<Plan, PlanError> {
     if recorded != actual {
         return Err(PlanError::HashMismatch { recorded, actual });
     }
-    Ok(Plan { doc, hash: actual })
+    let model = PlanModel::from_json(&doc).map_err(PlanError::Malformed)?;
+    Ok(Plan {
+        doc,
+        hash: actual,
+        model,
+    })
 }

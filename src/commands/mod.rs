@@ -34,6 +34,17 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// A bug in weft: exit code 101, with a request to report it.
+    pub fn internal(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 101,
+            message: format!(
+                "internal error: {} (this is a bug in weft; please report it with the specs that cause it)",
+                message.into()
+            ),
+        }
+    }
 }
 
 /// Prints a failure (if any) and gives the exit code.

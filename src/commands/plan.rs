@@ -76,8 +76,9 @@ pub fn run(
             message: "the workspace does not pass `weft check`; no plan was written".into(),
         });
     }
-    let doc = weft_compiler::plan::build(&report, git_state(dir, &report).as_ref());
-    let plan = weft_plan::seal(doc);
+    let model = weft_compiler::plan::build(&report, git_state(dir, &report).as_ref())
+        .map_err(|e| Failure::internal(format!("the plan does not fit its format {e}")))?;
+    let plan = weft_plan::seal(model);
     if let Some(old) = &deployed {
         print_diff(&old.doc, &plan.doc, format);
     }
@@ -112,6 +113,6 @@ pub fn diff_files(old: &Path, new: &Path, format: PlanFormat) -> Result<(), Fail
 /// `weft inspect PLAN`.
 pub fn inspect(path: &Path) -> Result<(), Failure> {
     let plan = read_plan(path)?;
-    out::print(&weft_plan::inspect::summary(&plan.doc));
+    out::print(&weft_plan::inspect::summary(&plan.model));
     Ok(())
 }

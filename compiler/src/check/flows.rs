@@ -223,7 +223,7 @@ fn check_steps(cx: &Cx, flow: &Flow, source: Option<usize>, diags: &mut Vec<Diag
                 }
                 current = mapping.target.as_ref().and_then(|t| lookup(idx, t));
             }
-            Step::Filter { when } | Step::Hold { when } => {
+            Step::Filter { when, .. } | Step::Hold { when, .. } => {
                 if let Some(w) = when {
                     check_paths(cx, w, source, current, diags);
                 }

@@ -36,8 +36,7 @@ pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnos
     }
     for f in &specs.flows {
         let cron = match &f.trigger {
-            Some((Trigger::Schedule { cron: Some(c) }, _))
-            | Some((Trigger::Poll { cron: Some(c), .. }, _)) => c,
+            Some((Trigger::Schedule { cron: Some(c) }, _)) => c,
             _ => continue,
         };
         let fields = cron.value.split_whitespace().count();

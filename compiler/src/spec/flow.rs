@@ -15,7 +15,6 @@ pub enum Trigger {
     Poll {
         system: Option<Spanned<String>>,
         endpoint: Option<Spanned<String>>,
-        cron: Option<Spanned<String>>,
     },
     Schedule {
         cron: Option<Spanned<String>>,
@@ -53,9 +52,11 @@ pub enum Step {
     Map(Spanned<String>),
     Filter {
         when: Option<Spanned<String>>,
+        reason: Option<Spanned<String>>,
     },
     Hold {
         when: Option<Spanned<String>>,
+        reason: Option<Spanned<String>>,
     },
     Deliver {
         target: Spanned<String>,
@@ -88,7 +89,6 @@ impl Flow {
                 "poll" => Trigger::Poll {
                     system: spanned_str(body, "system"),
                     endpoint: spanned_str(body, "endpoint"),
-                    cron: spanned_str(body, "cron"),
                 },
                 "schedule" => Trigger::Schedule {
                     cron: spanned_str(body, "cron"),
@@ -115,9 +115,11 @@ impl Flow {
                     "map" => Step::Map(Spanned::new(body.as_str()?.to_string(), body.loc)),
                     "filter" => Step::Filter {
                         when: spanned_str(body, "when"),
+                        reason: spanned_str(body, "reason"),
                     },
                     "hold" => Step::Hold {
                         when: spanned_str(body, "when"),
+                        reason: spanned_str(body, "reason"),
                     },
                     "deliver" => {
                         let (target, policy) = match body.as_str() {
