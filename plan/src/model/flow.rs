@@ -118,7 +118,7 @@ pub enum Step {
     /// Park the message for review when the condition is true.
     Hold(Condition),
     /// Send the current message.
-    Deliver(Delivery),
+    Deliver(Box<Delivery>),
 }
 
 /// A condition with the reason recorded with the message.
