@@ -1,6 +1,8 @@
 //! Benchmarks of weft's performance targets (see BENCHMARKS.md).
 
+#[cfg(feature = "engines")]
 pub mod jaq_order;
 pub mod order;
 pub mod synth;
+#[cfg(feature = "engines")]
 pub mod vrl_order;

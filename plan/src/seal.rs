@@ -2,7 +2,7 @@
 //! format or version this weft does not run, or whose hash does not match its
 //! content, is refused with a message that says which.
 
-use crate::canonical::canonical_bytes;
+use crate::canonical::canonical_bytes_without;
 use crate::model::PlanModel;
 use crate::{FORMAT, FORMAT_VERSION};
 use serde_json::Value as Json;
@@ -67,11 +67,7 @@ impl std::error::Error for PlanError {}
 
 /// The content hash of a plan document (its `hash` field left out).
 pub fn content_hash(doc: &Json) -> String {
-    let mut body = doc.clone();
-    if let Json::Object(m) = &mut body {
-        m.shift_remove("hash");
-    }
-    let digest = Sha256::digest(canonical_bytes(&body));
+    let digest = Sha256::digest(canonical_bytes_without(doc, "hash"));
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
@@ -79,13 +75,13 @@ pub fn content_hash(doc: &Json) -> String {
 /// The plan with its `hash` set.
 pub fn seal(mut model: PlanModel) -> Plan {
     model.hash = None;
-    let hash = content_hash(&model.to_json());
+    let mut doc = model.to_json();
+    let hash = content_hash(&doc);
     model.hash = Some(hash.clone());
-    Plan {
-        doc: model.to_json(),
-        hash,
-        model,
+    if let Json::Object(m) = &mut doc {
+        m.insert("hash".into(), Json::String(hash.clone()));
     }
+    Plan { doc, hash, model }
 }
 
 /// Reads and verifies a plan file (see [`load`]).
