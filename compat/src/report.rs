@@ -1,0 +1,114 @@
+//! Turning findings into changes: witness search, merging duplicates, ordering.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::walk::{Cmp, Finding, Step, Trail};
+use crate::witness::sample::{sample, Tweak};
+use crate::witness::verify;
+use crate::{Change, Verdict};
+
+/// Embeds a local value into a whole document of side `side`, following the trail upwards.
+fn embed(cmp: &mut Cmp<'_>, side: usize, trail: &Option<std::rc::Rc<Trail>>, v: Value) -> Option<Value> {
+    let mut cur = v;
+    let mut t = trail.clone();
+    while let Some(n) = t {
+        let parent = if side == 0 { &n.a } else { &n.b };
+        let step: Step = n.step.clone();
+        cur = sample(&mut cmp.docs[side], parent, &Tweak::Child(step, cur), 0)?;
+        t = n.parent.clone();
+    }
+    Some(cur)
+}
+
+/// Searches witnesses for the open directions and builds the final, ordered changes.
+pub fn finish(cmp: &mut Cmp<'_>) -> Vec<Change> {
+    let findings = std::mem::take(&mut cmp.findings);
+    let mut validators: [Option<Option<jsonschema::Validator>>; 2] = [None, None];
+    let mut out: BTreeMap<(String, &'static str, Option<String>, Option<String>), Change> = BTreeMap::new();
+    for f in findings {
+        let mut bw = f.bw;
+        let mut fw = f.fw;
+        let mut witness = None;
+        for (src, verdict, cands) in [(0usize, &mut bw, &f.cands_bw), (1usize, &mut fw, &f.cands_fw)] {
+            if *verdict != Verdict::Unknown {
+                continue;
+            }
+            if let Some(w) = find_witness(cmp, &mut validators, src, &f, cands) {
+                *verdict = Verdict::Incompatible;
+                if witness.is_none() {
+                    witness = Some(w);
+                }
+            }
+        }
+        let old_pointer = f.old_at.map(|i| cmp.docs[0].ptr(i).to_string());
+        let new_pointer = f.new_at.map(|i| cmp.docs[1].ptr(i).to_string());
+        let key = (f.path.clone(), f.rule, old_pointer.clone(), new_pointer.clone());
+        let change = Change {
+            rule: f.rule,
+            path: f.path,
+            old_pointer,
+            new_pointer,
+            old: f.old.filter(small),
+            new: f.new.filter(small),
+            backward: bw,
+            forward: fw,
+            message: f.message,
+            witness,
+        };
+        match out.get_mut(&key) {
+            Some(prev) => {
+                prev.backward = prev.backward.and(change.backward);
+                prev.forward = prev.forward.and(change.forward);
+                if prev.witness.is_none() {
+                    prev.witness = change.witness;
+                }
+            }
+            None => {
+                out.insert(key, change);
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+fn small(v: &Value) -> bool {
+    v.to_string().len() <= 2000
+}
+
+fn find_witness(
+    cmp: &mut Cmp<'_>,
+    validators: &mut [Option<Option<jsonschema::Validator>>; 2],
+    src: usize,
+    f: &Finding,
+    cands: &[Value],
+) -> Option<Value> {
+    for side in 0..2 {
+        if validators[side].is_none() {
+            let d = &cmp.docs[side];
+            validators[side] = Some(verify::validator(d.root, d.dialect));
+        }
+    }
+    let mut tried = 0;
+    for c in cands {
+        if tried >= 24 {
+            break;
+        }
+        tried += 1;
+        let Some(doc) = embed(cmp, src, &f.loc.trail, c.clone()) else { continue };
+        let ok_src = validators[src].as_ref().and_then(|v| v.as_ref()).is_some_and(|v| v.is_valid(&doc));
+        let ok_dst = validators[1 - src].as_ref().and_then(|v| v.as_ref()).is_none_or(|v| v.is_valid(&doc));
+        if !ok_src || ok_dst {
+            continue;
+        }
+        if cmp.lenient {
+            let root = cmp.docs[src].root_place();
+            if !cmp.docs[src].in_domain(root, &doc) {
+                continue;
+            }
+        }
+        return Some(doc);
+    }
+    None
+}

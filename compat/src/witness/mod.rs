@@ -1,0 +1,4 @@
+//! Witnesses: documents valid under one version and invalid under the other.
+
+pub mod sample;
+pub mod verify;
