@@ -238,7 +238,8 @@ impl<'a> Doc<'a> {
             }
             if let Some(items) = v.get("allOf").and_then(Value::as_array) {
                 for i in 0..items.len() {
-                    todo.push(self.child_id(id, &format!("allOf/{i}")));
+                    let base = self.child_id(id, "allOf");
+                    todo.push(self.child_id(base, &i.to_string()));
                 }
             }
         }

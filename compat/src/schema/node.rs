@@ -300,7 +300,8 @@ impl Node {
             if d == crate::dialect::Dialect::Draft202012 {
                 if let Some(Value::Array(p)) = m.get("prefixItems") {
                     for i in 0..p.len() {
-                        part.prefix.push(doc.child_id(id, &format!("prefixItems/{i}")));
+                        let base = kw(doc, "prefixItems");
+                        part.prefix.push(doc.child_id(base, &i.to_string()));
                     }
                     has_items = true;
                 }
@@ -312,7 +313,8 @@ impl Node {
                 match m.get("items") {
                     Some(Value::Array(p)) => {
                         for i in 0..p.len() {
-                            part.prefix.push(doc.child_id(id, &format!("items/{i}")));
+                            let base = kw(doc, "items");
+                            part.prefix.push(doc.child_id(base, &i.to_string()));
                         }
                         if m.get("additionalItems").is_some_and(super::walk::is_schema) {
                             part.rest = Some(kw(doc, "additionalItems"));

@@ -127,7 +127,8 @@ impl Doc<'_> {
             };
             match v.get(prefix_kw) {
                 Some(Value::Array(p)) if index < p.len() => {
-                    next.push(self.child_id(id, &format!("{prefix_kw}/{index}")));
+                    let base = self.child_id(id, prefix_kw);
+                    next.push(self.child_id(base, &index.to_string()));
                 }
                 Some(Value::Array(_)) => {
                     if v.get(rest_kw).is_some() {

@@ -194,7 +194,9 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     let mins = |c: &mut Cmp<'_>, side: usize, r: &NRef| {
         let n = c.node(side, r);
         let lo = n.arr.min.map_or(0, |m| m.0);
-        counts(c, side, r, &[lo, lo + 1, lo + 2])
+        let mut out: Vec<Value> = c.sample(side, r, &Tweak::None).into_iter().collect();
+        out.extend(counts(c, side, r, &[lo, lo + 1, lo + 2]));
+        out
     };
     cmp.report(cx, spec, acc, |c| mins(c, 0, &a2), |c| mins(c, 1, &b2));
 }

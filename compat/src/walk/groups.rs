@@ -179,7 +179,8 @@ impl Cmp<'_> {
             )
             .at(aa.at, ab.at);
             let mut acc = Acc(C, C);
-            self.report(&cx, spec, &mut acc, |_| vec![], |_| vec![]);
+            let (a2, b2) = (a.clone(), b.clone());
+            self.report(&cx, spec, &mut acc, |c| c.variety(0, &a2), |c| c.variety(1, &b2));
         }
         // Whatever the pairing could not pin down is reported as a whole.
         let open_bw = self.findings[start..].iter().any(|f| f.bw != C);

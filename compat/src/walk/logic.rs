@@ -203,7 +203,8 @@ fn conds(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         .at(None, Some(y.at))
         .vals(None, cmp.raw(1, Some(y.at)));
         let a = cx.a.clone();
-        cmp.report(cx, spec, acc, |c| c.variety(0, &a), |_| vec![]);
+        let names = cond_names(cmp, 1, &y);
+        cmp.report(cx, spec, acc, |c| cond_cands(c, 0, &a, &names), |_| vec![]);
     }
     for (i, x) in ca.iter().enumerate() {
         if used[i] {
@@ -220,7 +221,8 @@ fn conds(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         .at(Some(x.at), None)
         .vals(cmp.raw(0, Some(x.at)), None);
         let b = cx.b.clone();
-        cmp.report(cx, spec, acc, |_| vec![], |c| c.variety(1, &b));
+        let names = cond_names(cmp, 0, x);
+        cmp.report(cx, spec, acc, |_| vec![], |c| cond_cands(c, 1, &b, &names));
     }
 }
 
@@ -246,4 +248,37 @@ fn opaque(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     .at(cx.na.opaque.first().map(|x| x.0), cx.nb.opaque.first().map(|x| x.0));
     cmp.report(cx, spec, acc, |_| vec![], |_| vec![]);
     let _ = disjoint_kinds;
+}
+
+/// Property names a condition mentions (the dependent property, or `required`/`properties` of `if`).
+fn cond_names(cmp: &Cmp<'_>, side: usize, c: &Cond) -> Vec<String> {
+    match &c.iff {
+        CondIf::Has(k) => vec![k.clone()],
+        CondIf::Schema(i) => {
+            let mut out = Vec::new();
+            if let Some(v) = cmp.docs[side].value(*i) {
+                if let Some(Value::Array(r)) = v.get("required") {
+                    out.extend(r.iter().filter_map(Value::as_str).map(str::to_string));
+                }
+                if let Some(Value::Object(p)) = v.get("properties") {
+                    out.extend(p.keys().cloned());
+                }
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
+}
+
+/// Values of a side that may trigger (or not) a condition of the other side.
+fn cond_cands(c: &mut Cmp<'_>, side: usize, r: &NRef, names: &[String]) -> Vec<Value> {
+    use crate::witness::sample::Tweak;
+    let mut out = c.variety(side, r);
+    let all: Vec<(String, Option<Value>)> = names.iter().map(|n| (n.clone(), None)).collect();
+    out.extend(c.sample(side, r, &Tweak::Obj { with: all, omit: vec![] }));
+    for n in names {
+        out.extend(c.sample(side, r, &Tweak::Obj { with: vec![(n.clone(), None)], omit: vec![] }));
+    }
+    out
 }

@@ -452,18 +452,28 @@ fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, sub
         )
         .at(maxa.map(|x| x.1), maxb.map(|x| x.1))
         .vals(maxa.map(|x| x.0.into()), maxb.map(|x| x.0.into()));
-        let many = |c: &mut Cmp<'_>, side: usize, r: &NRef| -> Vec<Value> {
+        let many = |c: &mut Cmp<'_>, side: usize, r: &NRef, own: Option<(u64, u32)>, other: Option<(u64, u32)>| -> Vec<Value> {
             let n = c.node(side, r);
-            let mut w: Vec<(String, Option<Value>)> = n.declared().into_iter().map(|k| (k, None)).collect();
-            let mut out: Vec<Value> = c.sample(side, r, &Tweak::Obj { with: w.clone(), omit: vec![] }).into_iter().collect();
-            for i in 0..4 {
-                w.push((format!("extra_{i}"), None));
+            let declared = n.declared();
+            let mut out = Vec::new();
+            let mut ks: Vec<u64> = other.map(|o| o.0 + 1).into_iter().collect();
+            ks.extend(own.map(|o| o.0));
+            for k in ks.into_iter().filter(|k| *k <= 1000) {
+                let mut w: Vec<(String, Option<Value>)> = declared.iter().take(k as usize).map(|d| (d.clone(), None)).collect();
+                let mut i = 0;
+                while (w.len() as u64) < k {
+                    let name = format!("extra_{i}");
+                    if !declared.contains(&name) {
+                        w.push((name, None));
+                    }
+                    i += 1;
+                }
+                out.extend(c.sample(side, r, &Tweak::Obj { with: w, omit: vec![] }));
             }
-            out.extend(c.sample(side, r, &Tweak::Obj { with: w, omit: vec![] }));
             out
         };
         let (a2, b2) = (a.clone(), b.clone());
-        cmp.report(cx, spec, acc, |c| many(c, 0, &a2), |c| many(c, 1, &b2));
+        cmp.report(cx, spec, acc, |c| many(c, 0, &a2, maxa, maxb), |c| many(c, 1, &b2, maxb, maxa));
     }
 }
 
