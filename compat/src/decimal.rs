@@ -47,7 +47,11 @@ impl Decimal {
             exp += 1;
         }
         if digits.is_empty() {
-            return Some(Decimal { neg: false, digits, exp: 0 });
+            return Some(Decimal {
+                neg: false,
+                digits,
+                exp: 0,
+            });
         }
         Some(Decimal { neg, digits, exp })
     }

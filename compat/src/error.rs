@@ -10,7 +10,10 @@ pub enum SchemaError {
     /// The schema violates its dialect's meta-schema.
     Invalid { side: &'static str, message: String },
     /// A `$ref` that does not point inside the schema document.
-    BadRef { side: &'static str, reference: String },
+    BadRef {
+        side: &'static str,
+        reference: String,
+    },
     /// References or `allOf`/`anyOf` that loop back without descending into the document.
     Cycle { side: &'static str, pointer: String },
 }

@@ -28,7 +28,9 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }
@@ -204,7 +206,9 @@ fn eval_num(node: &Node, v: &Value) -> Verdict {
 
 /// Whether a string satisfies a `x-weft-*` bound pair (strings that are not decimals pass).
 pub fn dec_in_bounds(node: &Node, s: &str) -> bool {
-    let Some(d) = Decimal::parse(s) else { return true };
+    let Some(d) = Decimal::parse(s) else {
+        return true;
+    };
     if let Some(lo) = &node.str.dlo {
         if d < lo.v || (lo.excl && d == lo.v) {
             return false;
@@ -248,7 +252,9 @@ fn eval_str(doc: &mut Doc<'_>, node: &Node, v: &Value) -> Verdict {
 }
 
 fn eval_arr(doc: &mut Doc<'_>, node: &Node, v: &Value) -> Verdict {
-    let Some(items) = v.as_array() else { return UNKNOWN };
+    let Some(items) = v.as_array() else {
+        return UNKNOWN;
+    };
     let n = items.len() as u64;
     if node.arr.min.is_some_and(|(m, _)| n < m) || node.arr.max.is_some_and(|(m, _)| n > m) {
         return INVALID;
@@ -300,7 +306,9 @@ fn eval_arr(doc: &mut Doc<'_>, node: &Node, v: &Value) -> Verdict {
 }
 
 fn eval_obj(doc: &mut Doc<'_>, node: &Node, v: &Value) -> Verdict {
-    let Some(m) = v.as_object() else { return UNKNOWN };
+    let Some(m) = v.as_object() else {
+        return UNKNOWN;
+    };
     let n = m.len() as u64;
     if node.obj.min.is_some_and(|(x, _)| n < x) || node.obj.max.is_some_and(|(x, _)| n > x) {
         return INVALID;

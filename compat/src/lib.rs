@@ -113,7 +113,11 @@ pub fn compare(old: &Value, new: &Value, profile: Profile) -> Result<Comparison,
         backward = backward.and(c.backward);
         forward = forward.and(c.forward);
     }
-    Ok(Comparison { backward, forward, changes })
+    Ok(Comparison {
+        backward,
+        forward,
+        changes,
+    })
 }
 
 /// A validator with weft's semantics (formats asserted, `decimal`, `x-weft-*` bounds), for a

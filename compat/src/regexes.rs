@@ -50,7 +50,10 @@ fn pick(c: &Class) -> Option<char> {
                     return Some(char::from(want));
                 }
             }
-            ranges.first().map(|r| char::from(r.start())).filter(char::is_ascii)
+            ranges
+                .first()
+                .map(|r| char::from(r.start()))
+                .filter(char::is_ascii)
         }
     }
 }
@@ -113,7 +116,13 @@ mod tests {
 
     #[test]
     fn samples_match() {
-        for p in ["^[a-z]{3}$", "^-?[0-9]+(\\.[0-9]{1,2})?$", "^(ab|cd)+x*$", "foo", "^\\d{4}-\\d{2}$"] {
+        for p in [
+            "^[a-z]{3}$",
+            "^-?[0-9]+(\\.[0-9]{1,2})?$",
+            "^(ab|cd)+x*$",
+            "foo",
+            "^\\d{4}-\\d{2}$",
+        ] {
             let r = compile(p).unwrap();
             for extra in [0, 3, 10] {
                 let s = sample(p, extra).unwrap();

@@ -9,8 +9,16 @@ use crate::witness::sample::{sample, Tweak};
 use crate::witness::verify;
 use crate::{Change, Verdict};
 
+/// Identifies a change for merging: path, rule, old pointer, new pointer.
+type ChangeKey = (String, &'static str, Option<String>, Option<String>);
+
 /// Embeds a local value into a whole document of side `side`, following the trail upwards.
-fn embed(cmp: &mut Cmp<'_>, side: usize, trail: &Option<std::rc::Rc<Trail>>, v: Value) -> Option<Value> {
+fn embed(
+    cmp: &mut Cmp<'_>,
+    side: usize,
+    trail: &Option<std::rc::Rc<Trail>>,
+    v: Value,
+) -> Option<Value> {
     let mut cur = v;
     let mut t = trail.clone();
     while let Some(n) = t {
@@ -26,12 +34,15 @@ fn embed(cmp: &mut Cmp<'_>, side: usize, trail: &Option<std::rc::Rc<Trail>>, v: 
 pub fn finish(cmp: &mut Cmp<'_>) -> Vec<Change> {
     let findings = std::mem::take(&mut cmp.findings);
     let mut validators: [Option<Option<jsonschema::Validator>>; 2] = [None, None];
-    let mut out: BTreeMap<(String, &'static str, Option<String>, Option<String>), Change> = BTreeMap::new();
+    let mut out: BTreeMap<ChangeKey, Change> = BTreeMap::new();
     for f in findings {
         let mut bw = f.bw;
         let mut fw = f.fw;
         let mut witness = None;
-        for (src, verdict, cands) in [(0usize, &mut bw, &f.cands_bw), (1usize, &mut fw, &f.cands_fw)] {
+        for (src, verdict, cands) in [
+            (0usize, &mut bw, &f.cands_bw),
+            (1usize, &mut fw, &f.cands_fw),
+        ] {
             if *verdict != Verdict::Unknown {
                 continue;
             }
@@ -44,7 +55,12 @@ pub fn finish(cmp: &mut Cmp<'_>) -> Vec<Change> {
         }
         let old_pointer = f.old_at.map(|i| cmp.docs[0].ptr(i).to_string());
         let new_pointer = f.new_at.map(|i| cmp.docs[1].ptr(i).to_string());
-        let key = (f.path.clone(), f.rule, old_pointer.clone(), new_pointer.clone());
+        let key = (
+            f.path.clone(),
+            f.rule,
+            old_pointer.clone(),
+            new_pointer.clone(),
+        );
         let change = Change {
             rule: f.rule,
             path: f.path,
@@ -84,21 +100,23 @@ fn find_witness(
     f: &Finding,
     cands: &[Value],
 ) -> Option<Value> {
-    for side in 0..2 {
-        if validators[side].is_none() {
-            let d = &cmp.docs[side];
-            validators[side] = Some(verify::validator(d.root, d.dialect));
+    for (slot, d) in validators.iter_mut().zip(cmp.docs.iter()) {
+        if slot.is_none() {
+            *slot = Some(verify::validator(d.root, d.dialect));
         }
     }
-    let mut tried = 0;
-    for c in cands {
-        if tried >= 24 {
-            break;
-        }
-        tried += 1;
-        let Some(doc) = embed(cmp, src, &f.loc.trail, c.clone()) else { continue };
-        let ok_src = validators[src].as_ref().and_then(|v| v.as_ref()).is_some_and(|v| v.is_valid(&doc));
-        let ok_dst = validators[1 - src].as_ref().and_then(|v| v.as_ref()).is_none_or(|v| v.is_valid(&doc));
+    for c in cands.iter().take(24) {
+        let Some(doc) = embed(cmp, src, &f.loc.trail, c.clone()) else {
+            continue;
+        };
+        let ok_src = validators[src]
+            .as_ref()
+            .and_then(|v| v.as_ref())
+            .is_some_and(|v| v.is_valid(&doc));
+        let ok_dst = validators[1 - src]
+            .as_ref()
+            .and_then(|v| v.as_ref())
+            .is_none_or(|v| v.is_valid(&doc));
         if !ok_src || ok_dst {
             continue;
         }

@@ -355,7 +355,8 @@ pub const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "property-added",
-        summary: "A property was declared; in an open model old documents may carry it with other values",
+        summary:
+            "A property was declared; in an open model old documents may carry it with other values",
         example_old: r#"{"type":"object","properties":{"a":{"type":"string"}}}"#,
         example_new: r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}}}"#,
         example_backward: Verdict::Incompatible,

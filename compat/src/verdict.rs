@@ -26,15 +26,6 @@ impl Verdict {
         self.max(other)
     }
 
-    /// `Compatible` when `proven`, else `Unknown`.
-    pub(crate) fn proven(proven: bool) -> Verdict {
-        if proven {
-            Verdict::Compatible
-        } else {
-            Verdict::Unknown
-        }
-    }
-
     /// Whether this is `Compatible`.
     pub fn is_compatible(self) -> bool {
         self == Verdict::Compatible

@@ -82,7 +82,16 @@ fn is_decimal(s: &str) -> bool {
 
 type Factory = Box<dyn for<'i> Keyword<'i>>;
 
-fn bound(lower: bool, excl: bool) -> impl for<'a> Fn(&'a Map<String, Value>, &'a Value, Location) -> Result<Factory, ValidationError<'a>> + Send + Sync {
+fn bound(
+    lower: bool,
+    excl: bool,
+) -> impl for<'a> Fn(
+    &'a Map<String, Value>,
+    &'a Value,
+    Location,
+) -> Result<Factory, ValidationError<'a>>
+       + Send
+       + Sync {
     move |_, v, _| {
         let limit = match v {
             Value::String(s) => s.parse().unwrap_or(0.0),
@@ -93,7 +102,9 @@ fn bound(lower: bool, excl: bool) -> impl for<'a> Fn(&'a Map<String, Value>, &'a
 }
 
 fn oracle(schema: &Value) -> Validator {
-    let draft = if schema.get("$schema").and_then(Value::as_str) == Some("http://json-schema.org/draft-07/schema#") {
+    let draft = if schema.get("$schema").and_then(Value::as_str)
+        == Some("http://json-schema.org/draft-07/schema#")
+    {
         jsonschema::Draft::Draft7
     } else {
         jsonschema::Draft::Draft202012
@@ -148,7 +159,11 @@ impl Gen<'_> {
             18..=39 => self.object(depth),
             40..=52 => self.array(depth),
             53..=58 => {
-                let key = if self.rng.chance(50) { "anyOf" } else { "oneOf" };
+                let key = if self.rng.chance(50) {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 let n = 1 + self.rng.below(3);
                 let bs: Vec<Value> = (0..n).map(|_| self.schema(depth + 1)).collect();
                 json!({ key: bs })
@@ -189,13 +204,23 @@ impl Gen<'_> {
                     if f == "decimal" && self.rng.chance(70) {
                         m.insert("x-weft-minimum".into(), json!(self.rng.below(5)));
                         if self.rng.chance(50) {
-                            m.insert("x-weft-maximum".into(), json!(format!("{}", 5 + self.rng.below(20))));
+                            m.insert(
+                                "x-weft-maximum".into(),
+                                json!(format!("{}", 5 + self.rng.below(20))),
+                            );
                         }
                     }
                 }
             }
             2 | 3 => {
-                m.insert("type".into(), json!(if self.rng.chance(50) { "integer" } else { "number" }));
+                m.insert(
+                    "type".into(),
+                    json!(if self.rng.chance(50) {
+                        "integer"
+                    } else {
+                        "number"
+                    }),
+                );
                 for kw in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
                     if self.rng.chance(25) {
                         let base: i64 = if kw.contains("inimum") { -2 } else { 3 };
@@ -215,7 +240,15 @@ impl Gen<'_> {
                 m.insert("type".into(), json!(self.rng.pick(&["boolean", "null"])));
             }
             5 => {
-                let pool = [json!("a"), json!("b"), json!(1), json!(2.5), json!(null), json!(true), json!("c")];
+                let pool = [
+                    json!("a"),
+                    json!("b"),
+                    json!(1),
+                    json!(2.5),
+                    json!(null),
+                    json!(true),
+                    json!("c"),
+                ];
                 let n = 1 + self.rng.below(3);
                 let vals: Vec<Value> = (0..n).map(|_| self.rng.pick(&pool).clone()).collect();
                 let mut uniq: Vec<Value> = Vec::new();
@@ -259,7 +292,11 @@ impl Gen<'_> {
         if !props.is_empty() {
             m.insert("properties".into(), Value::Object(props));
         }
-        let req: Vec<String> = keys.iter().filter(|_| self.rng.chance(40)).cloned().collect();
+        let req: Vec<String> = keys
+            .iter()
+            .filter(|_| self.rng.chance(40))
+            .cloned()
+            .collect();
         if !req.is_empty() {
             m.insert("required".into(), json!(req));
         }
@@ -285,7 +322,11 @@ impl Gen<'_> {
             m.insert("propertyNames".into(), json!({ "maxLength": 2 }));
         }
         if self.rng.chance(8) {
-            let kw = if self.draft7 { "dependencies" } else { "dependentRequired" };
+            let kw = if self.draft7 {
+                "dependencies"
+            } else {
+                "dependentRequired"
+            };
             m.insert(kw.into(), json!({ "a": ["b"] }));
         }
         Value::Object(m)
@@ -349,7 +390,10 @@ impl Gen<'_> {
                 m.insert(defs_kw.into(), Value::Object(defs));
             }
             if self.draft7 {
-                m.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+                m.insert(
+                    "$schema".into(),
+                    json!("http://json-schema.org/draft-07/schema#"),
+                );
             }
         }
         root
@@ -367,7 +411,11 @@ fn positions(v: &Value, ptr: String, out: &mut Vec<String>) {
             "properties" | "patternProperties" | "$defs" | "definitions" => {
                 if let Some(mm) = c.as_object() {
                     for (n, s) in mm {
-                        positions(s, format!("{ptr}/{k}/{}", n.replace('~', "~0").replace('/', "~1")), out);
+                        positions(
+                            s,
+                            format!("{ptr}/{k}/{}", n.replace('~', "~0").replace('/', "~1")),
+                            out,
+                        );
                     }
                 }
             }
@@ -379,7 +427,9 @@ fn positions(v: &Value, ptr: String, out: &mut Vec<String>) {
                 }
                 s => positions(s, format!("{ptr}/{k}"), out),
             },
-            "additionalProperties" | "additionalItems" | "not" | "else" | "contains" => positions(c, format!("{ptr}/{k}"), out),
+            "additionalProperties" | "additionalItems" | "not" | "else" | "contains" => {
+                positions(c, format!("{ptr}/{k}"), out)
+            }
             _ => {}
         }
     }
@@ -392,7 +442,9 @@ fn mutate(g: &mut Gen<'_>, schema: &Value) -> Value {
         let mut ps = Vec::new();
         positions(&s, String::new(), &mut ps);
         let p = g.rng.pick(&ps).clone();
-        let Some(Value::Object(m)) = s.pointer_mut(&p) else { continue };
+        let Some(Value::Object(m)) = s.pointer_mut(&p) else {
+            continue;
+        };
         match g.rng.below(16) {
             0 => {
                 let v = m.get("minLength").and_then(Value::as_u64).unwrap_or(0);
@@ -416,7 +468,9 @@ fn mutate(g: &mut Gen<'_>, schema: &Value) -> Value {
                 }
             }
             3 => {
-                let t = g.rng.pick(&["string", "integer", "number", "object", "array", "null"]);
+                let t = g
+                    .rng
+                    .pick(&["string", "integer", "number", "object", "array", "null"]);
                 m.insert("type".into(), json!(t));
             }
             4 => {
@@ -480,8 +534,16 @@ fn mutate(g: &mut Gen<'_>, schema: &Value) -> Value {
             11 => {
                 // Equivalent refactoring: move into allOf.
                 let inner = Value::Object(m.clone());
-                if !p.is_empty() || (!inner.get("$defs").is_some() && !inner.get("definitions").is_some() && !inner.get("$schema").is_some()) {
-                    let keep: Vec<String> = m.keys().filter(|k| k.starts_with('$') || *k == "definitions").cloned().collect();
+                if !p.is_empty()
+                    || (inner.get("$defs").is_none()
+                        && inner.get("definitions").is_none()
+                        && inner.get("$schema").is_none())
+                {
+                    let keep: Vec<String> = m
+                        .keys()
+                        .filter(|k| k.starts_with('$') || *k == "definitions")
+                        .cloned()
+                        .collect();
                     let mut moved = m.clone();
                     for k in &keep {
                         moved.remove(k);
@@ -522,7 +584,11 @@ fn resolve<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
     let mut cur = s;
     for _ in 0..8 {
         match cur.get("$ref").and_then(Value::as_str) {
-            Some(r) => cur = root.pointer(r.trim_start_matches('#')).unwrap_or(&Value::Bool(true)),
+            Some(r) => {
+                cur = root
+                    .pointer(r.trim_start_matches('#'))
+                    .unwrap_or(&Value::Bool(true))
+            }
             None => break,
         }
     }
@@ -534,7 +600,9 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
     if depth > 5 || rng.chance(4) {
         return random_value(rng, 1);
     }
-    let Some(m) = s.as_object() else { return random_value(rng, 1) };
+    let Some(m) = s.as_object() else {
+        return random_value(rng, 1);
+    };
     for key in ["anyOf", "oneOf", "allOf"] {
         if let Some(Value::Array(bs)) = m.get(key) {
             if !bs.is_empty() && rng.chance(70) {
@@ -553,14 +621,17 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
     }
     let t = match m.get("type") {
         Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) if !ts.is_empty() => rng.pick(ts).as_str().unwrap_or("null").to_string(),
+        Some(Value::Array(ts)) if !ts.is_empty() => {
+            rng.pick(ts).as_str().unwrap_or("null").to_string()
+        }
         _ => {
             if m.contains_key("properties") {
                 "object".into()
             } else if m.contains_key("items") || m.contains_key("prefixItems") {
                 "array".into()
             } else {
-                rng.pick(&["string", "integer", "object", "array", "null"]).to_string()
+                rng.pick(&["string", "integer", "object", "array", "null"])
+                    .to_string()
             }
         }
     };
@@ -588,7 +659,14 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
             }
         }
         "string" => {
-            let mut cands: Vec<String> = vec!["".into(), "a".into(), "ab".into(), "abcdef".into(), "x y".into(), "7".into()];
+            let mut cands: Vec<String> = vec![
+                "".into(),
+                "a".into(),
+                "ab".into(),
+                "abcdef".into(),
+                "x y".into(),
+                "7".into(),
+            ];
             if let Some(p) = m.get("pattern").and_then(Value::as_str) {
                 for (q, ex) in PATTERNS {
                     if *q == p {
@@ -609,7 +687,11 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
                         Value::String(s) => s.parse().unwrap_or(0.0),
                         o => o.as_f64().unwrap_or(0.0),
                     };
-                    cands.extend([format!("{}", v as i64), format!("{}", v as i64 - 1), format!("{}", v as i64 + 1)]);
+                    cands.extend([
+                        format!("{}", v as i64),
+                        format!("{}", v as i64 - 1),
+                        format!("{}", v as i64 + 1),
+                    ]);
                 }
             }
             if let Some(n) = m.get("maxLength").and_then(Value::as_u64) {
@@ -625,11 +707,21 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
                     n = x as usize;
                 }
             }
-            let prefix = m.get("prefixItems").or_else(|| m.get("items").filter(|i| i.is_array()));
-            let rest = if m.get("items").is_some_and(Value::is_array) { m.get("additionalItems") } else { m.get("items") };
+            let prefix = m
+                .get("prefixItems")
+                .or_else(|| m.get("items").filter(|i| i.is_array()));
+            let rest = if m.get("items").is_some_and(Value::is_array) {
+                m.get("additionalItems")
+            } else {
+                m.get("items")
+            };
             let mut out = Vec::new();
             for i in 0..n {
-                let sub = prefix.and_then(|p| p.get(i)).or(rest).cloned().unwrap_or(json!({}));
+                let sub = prefix
+                    .and_then(|p| p.get(i))
+                    .or(rest)
+                    .cloned()
+                    .unwrap_or(json!({}));
                 out.push(instance(rng, root, &sub, depth + 1));
             }
             if let Some(c) = m.get("contains") {
@@ -644,8 +736,20 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
         }
         _ => {
             let mut out = Map::new();
-            let props = m.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-            let req: Vec<String> = m.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default();
+            let props = m
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let req: Vec<String> = m
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
             for (k, sub) in &props {
                 if req.contains(k) || rng.chance(60) {
                     out.insert(k.clone(), instance(rng, root, sub, depth + 1));
@@ -672,7 +776,11 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
         2 => json!(rng.below(10) as i64 - 3),
         3 => json!(*rng.pick(&[0.5, 2.5, -1.25])),
         4 => json!(*rng.pick(&["", "a", "abc", "2024-01-31", "12", "10.50", "x-1"])),
-        5 => Value::Array((0..rng.below(3)).map(|_| random_value(rng, depth + 1)).collect()),
+        5 => Value::Array(
+            (0..rng.below(3))
+                .map(|_| random_value(rng, depth + 1))
+                .collect(),
+        ),
         _ => {
             let mut m = Map::new();
             for _ in 0..rng.below(3) {
@@ -731,7 +839,9 @@ fn in_domain(root: &Value, place: Vec<&Value>, doc: &Value, draft7: bool) -> boo
     match doc {
         Value::Object(m) => {
             for (k, v) in m {
-                let declared = live.iter().any(|s| s.get("properties").and_then(|p| p.get(k)).is_some());
+                let declared = live
+                    .iter()
+                    .any(|s| s.get("properties").and_then(|p| p.get(k)).is_some());
                 if !declared {
                     return false;
                 }
@@ -766,7 +876,11 @@ fn in_domain(root: &Value, place: Vec<&Value>, doc: &Value, draft7: bool) -> boo
             for (i, v) in items.iter().enumerate() {
                 let mut next = Vec::new();
                 for s in &live {
-                    let (pk, rk) = if draft7 { ("items", "additionalItems") } else { ("prefixItems", "items") };
+                    let (pk, rk) = if draft7 {
+                        ("items", "additionalItems")
+                    } else {
+                        ("prefixItems", "items")
+                    };
                     match s.get(pk) {
                         Some(Value::Array(p)) if i < p.len() => next.push(&p[i]),
                         Some(Value::Array(_)) => next.extend(s.get(rk)),
@@ -807,15 +921,30 @@ fn run(profile: Profile, cases: u64, seed0: u64) -> Stats {
         let seed = seed0.wrapping_add(case);
         let mut rng = Rng(seed);
         let draft7 = rng.chance(25);
-        let mut g = Gen { rng: &mut rng, draft7, defs: vec![] };
+        let mut g = Gen {
+            rng: &mut rng,
+            draft7,
+            defs: vec![],
+        };
         let old = g.document();
-        let new = if g.rng.chance(8) { old.clone() } else { mutate(&mut g, &old) };
-        let (old, new) = if g.rng.chance(50) { (old, new) } else { (new, old) };
+        let new = if g.rng.chance(8) {
+            old.clone()
+        } else {
+            mutate(&mut g, &old)
+        };
+        let (old, new) = if g.rng.chance(50) {
+            (old, new)
+        } else {
+            (new, old)
+        };
         let res = match compare(&old, &new, profile) {
             Ok(r) => r,
             Err(e) => {
                 // Only genuinely looping references are refused.
-                assert!(e.to_string().contains("loops"), "seed {seed}: compare failed: {e}\nold {old}\nnew {new}");
+                assert!(
+                    e.to_string().contains("loops"),
+                    "seed {seed}: compare failed: {e}\nold {old}\nnew {new}"
+                );
                 st.errors += 1;
                 continue;
             }
@@ -825,15 +954,33 @@ fn run(profile: Profile, cases: u64, seed0: u64) -> Stats {
         let vn = oracle(&new);
         let lenient = profile == Profile::Lenient;
         for c in &res.changes {
-            assert!(RULES.iter().any(|r| r.id == c.rule), "seed {seed}: unknown rule {}", c.rule);
+            assert!(
+                RULES.iter().any(|r| r.id == c.rule),
+                "seed {seed}: unknown rule {}",
+                c.rule
+            );
             if let Some(w) = &c.witness {
                 st.witnesses += 1;
                 let (a, b) = (vo.is_valid(w), vn.is_valid(w));
-                let ok = if c.backward == Verdict::Incompatible { a && !b } else { b && !a };
-                assert!(ok, "seed {seed}: bad witness {w} for {c:?}\nold {old}\nnew {new}");
+                let ok = if c.backward == Verdict::Incompatible {
+                    a && !b
+                } else {
+                    b && !a
+                };
+                assert!(
+                    ok,
+                    "seed {seed}: bad witness {w} for {c:?}\nold {old}\nnew {new}"
+                );
                 if lenient {
-                    let src = if c.backward == Verdict::Incompatible { &old } else { &new };
-                    assert!(in_domain(src, vec![src], w, draft7), "seed {seed}: witness outside the lenient domain {w}");
+                    let src = if c.backward == Verdict::Incompatible {
+                        &old
+                    } else {
+                        &new
+                    };
+                    assert!(
+                        in_domain(src, vec![src], w, draft7),
+                        "seed {seed}: witness outside the lenient domain {w}"
+                    );
                 }
             }
         }
@@ -877,8 +1024,7 @@ fn run(profile: Profile, cases: u64, seed0: u64) -> Stats {
                 );
             }
         }
-        for i in 0..2 {
-            let v = if i == 0 { res.backward } else { res.forward };
+        for (i, v) in [res.backward, res.forward].into_iter().enumerate() {
             if found[i] && v == Verdict::Unknown {
                 st.missed[i] += 1;
             }
@@ -888,11 +1034,17 @@ fn run(profile: Profile, cases: u64, seed0: u64) -> Stats {
 }
 
 fn cases() -> u64 {
-    std::env::var("WEFT_COMPAT_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(3000)
+    std::env::var("WEFT_COMPAT_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000)
 }
 
 fn seed() -> u64 {
-    std::env::var("WEFT_COMPAT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
+    std::env::var("WEFT_COMPAT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
 }
 
 fn report(name: &str, st: &Stats) {
@@ -922,6 +1074,10 @@ fn strict_verdicts_agree_with_the_validator() {
 
 #[test]
 fn lenient_verdicts_agree_with_the_validator_on_declared_names() {
-    let st = run(Profile::Lenient, cases() / 2, seed().wrapping_add(1_000_000));
+    let st = run(
+        Profile::Lenient,
+        cases() / 2,
+        seed().wrapping_add(1_000_000),
+    );
     report("lenient", &st);
 }

@@ -12,12 +12,24 @@ fn every_rule_example_produces_its_rule() {
         let cmp = compare(&old, &new, Profile::Strict).expect("example compares");
         let found = cmp.changes.iter().find(|c| c.rule == r.id);
         match found {
-            None => failures.push(format!("{}: not produced; got {:?}", r.id, cmp.changes.iter().map(|c| (c.rule, c.backward, c.forward)).collect::<Vec<_>>())),
+            None => failures.push(format!(
+                "{}: not produced; got {:?}",
+                r.id,
+                cmp.changes
+                    .iter()
+                    .map(|c| (c.rule, c.backward, c.forward))
+                    .collect::<Vec<_>>()
+            )),
             Some(c) => {
                 if (c.backward, c.forward) != (r.example_backward, r.example_forward) {
                     failures.push(format!(
                         "{}: verdicts {:?}/{:?}, expected {:?}/{:?} ({})",
-                        r.id, c.backward, c.forward, r.example_backward, r.example_forward, c.message
+                        r.id,
+                        c.backward,
+                        c.forward,
+                        r.example_backward,
+                        r.example_forward,
+                        c.message
                     ));
                 }
                 for (v, w) in [(c.backward, true), (c.forward, false)] {
@@ -28,17 +40,34 @@ fn every_rule_example_produces_its_rule() {
             }
         }
         for c in &cmp.changes {
-            assert!(RULES.iter().any(|x| x.id == c.rule), "unknown rule {}", c.rule);
+            assert!(
+                RULES.iter().any(|x| x.id == c.rule),
+                "unknown rule {}",
+                c.rule
+            );
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn rule_ids_are_unique_kebab_case() {
     for (i, r) in RULES.iter().enumerate() {
-        assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
-        assert!(!RULES[..i].iter().any(|x| x.id == r.id), "duplicate {}", r.id);
+        assert!(
+            r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(
+            !RULES[..i].iter().any(|x| x.id == r.id),
+            "duplicate {}",
+            r.id
+        );
         assert!(!r.summary.is_empty());
     }
 }

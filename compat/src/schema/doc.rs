@@ -36,8 +36,8 @@ impl<'a> Doc<'a> {
         if !root.is_object() && !root.is_boolean() {
             return Err(SchemaError::NotASchema { side });
         }
-        let dialect = Dialect::detect(root)
-            .map_err(|uri| SchemaError::UnsupportedDialect { side, uri })?;
+        let dialect =
+            Dialect::detect(root).map_err(|uri| SchemaError::UnsupportedDialect { side, uri })?;
         dialect
             .meta_check(root)
             .map_err(|message| SchemaError::Invalid { side, message })?;
@@ -85,13 +85,17 @@ impl<'a> Doc<'a> {
             if self.dialect.has_2019_keywords() {
                 for kw in ["$anchor", "$dynamicAnchor", "$recursiveAnchor"] {
                     if let Some(a) = m.get(kw).and_then(Value::as_str) {
-                        self.anchors.entry(a.to_string()).or_insert_with(|| p.clone());
+                        self.anchors
+                            .entry(a.to_string())
+                            .or_insert_with(|| p.clone());
                     }
                 }
             }
             if let Some(id) = m.get(self.dialect.id_keyword()).and_then(Value::as_str) {
                 if let Some(a) = id.strip_prefix('#') {
-                    self.anchors.entry(a.to_string()).or_insert_with(|| p.clone());
+                    self.anchors
+                        .entry(a.to_string())
+                        .or_insert_with(|| p.clone());
                 }
             }
         }
@@ -128,7 +132,10 @@ impl<'a> Doc<'a> {
                         stack.push((p, i + 1));
                         match state.get(n.as_str()) {
                             Some(1) => {
-                                return Err(SchemaError::Cycle { side, pointer: n.clone() });
+                                return Err(SchemaError::Cycle {
+                                    side,
+                                    pointer: n.clone(),
+                                });
                             }
                             Some(_) => {}
                             None => {

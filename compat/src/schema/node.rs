@@ -241,9 +241,17 @@ impl Node {
             let bool_excl = d.boolean_exclusive();
             for (name, is_lo) in [("minimum", true), ("maximum", false)] {
                 if let Some(x) = m.get(name).and_then(Value::as_f64) {
-                    let excl_kw = if is_lo { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                    let excl_kw = if is_lo {
+                        "exclusiveMinimum"
+                    } else {
+                        "exclusiveMaximum"
+                    };
                     let excl = bool_excl && m.get(excl_kw).and_then(Value::as_bool) == Some(true);
-                    let at = if excl { kw(doc, excl_kw) } else { kw(doc, name) };
+                    let at = if excl {
+                        kw(doc, excl_kw)
+                    } else {
+                        kw(doc, name)
+                    };
                     let b = Bound { v: x, excl, at };
                     n.put_bound(is_lo, b);
                 }
@@ -251,7 +259,11 @@ impl Node {
             if !bool_excl {
                 for (name, is_lo) in [("exclusiveMinimum", true), ("exclusiveMaximum", false)] {
                     if let Some(x) = m.get(name).and_then(Value::as_f64) {
-                        let b = Bound { v: x, excl: true, at: kw(doc, name) };
+                        let b = Bound {
+                            v: x,
+                            excl: true,
+                            at: kw(doc, name),
+                        };
                         n.put_bound(is_lo, b);
                     }
                 }
@@ -282,8 +294,16 @@ impl Node {
                 ("x-weft-exclusive-maximum", false, true),
             ] {
                 if let Some(x) = m.get(name).and_then(Decimal::from_json) {
-                    let b = DecBound { v: x, excl, at: kw(doc, name) };
-                    let slot = if is_lo { &mut n.str.dlo } else { &mut n.str.dhi };
+                    let b = DecBound {
+                        v: x,
+                        excl,
+                        at: kw(doc, name),
+                    };
+                    let slot = if is_lo {
+                        &mut n.str.dlo
+                    } else {
+                        &mut n.str.dhi
+                    };
                     let tighter = match slot {
                         None => true,
                         Some(c) if is_lo => b.v > c.v || (b.v == c.v && b.excl && !c.excl),
@@ -335,17 +355,26 @@ impl Node {
             set_min(&mut n.arr.min, count(m.get("minItems")), at);
             let at = kw(doc, "maxItems");
             set_max(&mut n.arr.max, count(m.get("maxItems")), at);
-            if m.get("uniqueItems").and_then(Value::as_bool) == Some(true) && n.arr.unique.is_none() {
+            if m.get("uniqueItems").and_then(Value::as_bool) == Some(true) && n.arr.unique.is_none()
+            {
                 n.arr.unique = Some(kw(doc, "uniqueItems"));
             }
             if d.has_draft6_keywords() && m.get("contains").is_some_and(super::walk::is_schema) {
                 let (min, max) = if d.has_2019_keywords() {
-                    (count(m.get("minContains")).unwrap_or(1), count(m.get("maxContains")))
+                    (
+                        count(m.get("minContains")).unwrap_or(1),
+                        count(m.get("maxContains")),
+                    )
                 } else {
                     (1, None)
                 };
                 let schema = kw(doc, "contains");
-                n.arr.contains.push(Contains { schema, min, max, at: schema });
+                n.arr.contains.push(Contains {
+                    schema,
+                    min,
+                    max,
+                    at: schema,
+                });
             }
             // Objects.
             let mut op = ObjPart::default();
@@ -363,7 +392,9 @@ impl Node {
                     op.pats.push((k.clone(), pid));
                 }
             }
-            if m.get("additionalProperties").is_some_and(super::walk::is_schema) {
+            if m.get("additionalProperties")
+                .is_some_and(super::walk::is_schema)
+            {
                 op.addl = Some(kw(doc, "additionalProperties"));
             }
             if !op.props.is_empty() || !op.pats.is_empty() || op.addl.is_some() {
@@ -379,7 +410,8 @@ impl Node {
             set_min(&mut n.obj.min, count(m.get("minProperties")), at);
             let at = kw(doc, "maxProperties");
             set_max(&mut n.obj.max, count(m.get("maxProperties")), at);
-            if d.has_draft6_keywords() && m.get("propertyNames").is_some_and(super::walk::is_schema) {
+            if d.has_draft6_keywords() && m.get("propertyNames").is_some_and(super::walk::is_schema)
+            {
                 n.obj.names.push(kw(doc, "propertyNames"));
             }
             let mut deps: Vec<(&str, &Value, u32)> = Vec::new();
@@ -425,19 +457,37 @@ impl Node {
             for (name, one) in [("anyOf", false), ("oneOf", true)] {
                 if let Some(Value::Array(bs)) = m.get(name) {
                     let at = kw(doc, name);
-                    let branches = (0..bs.len()).map(|i| doc.child_id(at, &i.to_string())).collect();
+                    let branches = (0..bs.len())
+                        .map(|i| doc.child_id(at, &i.to_string()))
+                        .collect();
                     n.groups.push(Group { at, one, branches });
                 }
+            }
+            let trivially_true =
+                |v: &Value| v == &Value::Bool(true) || v.as_object().is_some_and(|o| o.is_empty());
+            if m.get("not").is_some_and(trivially_true) {
+                n.types = 0;
             }
             if m.get("not").is_some_and(super::walk::is_schema) {
                 n.nots.push(kw(doc, "not"));
             }
             if d.has_conditionals() && m.get("if").is_some_and(super::walk::is_schema) {
                 let iff = kw(doc, "if");
-                let then = m.get("then").is_some_and(super::walk::is_schema).then(|| kw(doc, "then"));
-                let els = m.get("else").is_some_and(super::walk::is_schema).then(|| kw(doc, "else"));
+                let then = m
+                    .get("then")
+                    .is_some_and(super::walk::is_schema)
+                    .then(|| kw(doc, "then"));
+                let els = m
+                    .get("else")
+                    .is_some_and(super::walk::is_schema)
+                    .then(|| kw(doc, "else"));
                 if then.is_some() || els.is_some() {
-                    n.conds.push(Cond { at: iff, iff: CondIf::Schema(iff), then, els });
+                    n.conds.push(Cond {
+                        at: iff,
+                        iff: CondIf::Schema(iff),
+                        then,
+                        els,
+                    });
                 }
             }
             let mut opaque = vec![];
@@ -454,7 +504,8 @@ impl Node {
             }
         }
         // Groups already decided by a branch in this conjunction are dropped.
-        n.groups.retain(|g| !g.branches.iter().any(|b| key.contains(b)));
+        n.groups
+            .retain(|g| !g.branches.iter().any(|b| key.contains(b)));
         n.normalize();
         n
     }
@@ -478,7 +529,11 @@ impl Node {
             if lo.v > hi.v || (lo.v == hi.v && (lo.excl || hi.excl)) {
                 self.types &= !types::NUM;
             } else if lo.v == hi.v {
-                self.types &= if lo.v.fract() == 0.0 { !types::FRAC } else { !types::INT };
+                self.types &= if lo.v.fract() == 0.0 {
+                    !types::FRAC
+                } else {
+                    !types::INT
+                };
             }
         }
         if let (Some(lo), Some(hi)) = (self.int_lo(), self.int_hi()) {
@@ -543,5 +598,4 @@ impl Node {
         out.dedup();
         out
     }
-
 }

@@ -60,7 +60,10 @@ impl Doc<'_> {
             }
         }
         let pid = self.places.len() as u32;
-        self.places.push(Rc::new(Place { ptrs: ptrs.clone(), declared }));
+        self.places.push(Rc::new(Place {
+            ptrs: ptrs.clone(),
+            declared,
+        }));
         self.place_ids.insert(ptrs, pid);
         pid
     }
@@ -73,10 +76,12 @@ impl Doc<'_> {
 
     /// A place by id.
     pub fn place_info(&self, id: u32) -> Rc<Place> {
-        self.places
-            .get(id as usize)
-            .cloned()
-            .unwrap_or_else(|| Rc::new(Place { ptrs: vec![], declared: BTreeSet::new() }))
+        self.places.get(id as usize).cloned().unwrap_or_else(|| {
+            Rc::new(Place {
+                ptrs: vec![],
+                declared: BTreeSet::new(),
+            })
+        })
     }
 
     /// The place of property `name` of objects at `place`.

@@ -83,7 +83,13 @@ pub fn atoms(t: TypeSet) -> impl Iterator<Item = TypeSet> {
 /// The value kinds as `type` keyword names (for documents and messages).
 pub fn to_json(t: TypeSet) -> Value {
     let mut out = Vec::new();
-    for (bit, name) in [(NULL, "null"), (BOOL, "boolean"), (STR, "string"), (ARR, "array"), (OBJ, "object")] {
+    for (bit, name) in [
+        (NULL, "null"),
+        (BOOL, "boolean"),
+        (STR, "string"),
+        (ARR, "array"),
+        (OBJ, "object"),
+    ] {
         if bit == NULL && t & NULL != 0 || bit != NULL && t & bit != 0 {
             out.push(Value::from(name));
         }

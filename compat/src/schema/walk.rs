@@ -32,9 +32,11 @@ pub fn subschemas(v: &Value, d: Dialect) -> Vec<(String, &Value, Rel)> {
             "if" | "then" | "else" if d.has_conditionals() => Rel::Same,
             "dependentSchemas" if d.has_2019_keywords() => Rel::Same,
             "dependencies" if d.legacy_dependencies() => Rel::Same,
-            "properties" | "patternProperties" | "additionalProperties" | "items" | "additionalItems" => {
-                Rel::Child
-            }
+            "properties"
+            | "patternProperties"
+            | "additionalProperties"
+            | "items"
+            | "additionalItems" => Rel::Child,
             "prefixItems" if d == Dialect::Draft202012 => Rel::Child,
             "contains" | "propertyNames" if d.has_draft6_keywords() => Rel::Child,
             "unevaluatedProperties" | "unevaluatedItems" if d.has_2019_keywords() => Rel::Child,

@@ -48,13 +48,21 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     if la != lb {
         let up = lb > la;
         let spec = Spec::new(
-            if up { "min-items-increased" } else { "min-items-decreased" },
+            if up {
+                "min-items-increased"
+            } else {
+                "min-items-decreased"
+            },
             pv(la >= lb || cx.a_vals_ok),
             pv(lb >= la || cx.b_vals_ok),
             format!(
                 "minItems of {subj} {} from {la} to {lb}: {}",
                 if up { "increased" } else { "decreased" },
-                if up { "shorter arrays old producers send are now rejected" } else { "shorter arrays new producers send are rejected by old consumers" }
+                if up {
+                    "shorter arrays old producers send are now rejected"
+                } else {
+                    "shorter arrays new producers send are rejected by old consumers"
+                }
             ),
         )
         .at(mina.map(|x| x.1), minb.map(|x| x.1))
@@ -78,7 +86,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let down = le(maxb, maxa);
         let show = |x: Option<(u64, u32)>| x.map_or("unbounded".to_string(), |v| v.0.to_string());
         let spec = Spec::new(
-            if down { "max-items-decreased" } else { "max-items-increased" },
+            if down {
+                "max-items-decreased"
+            } else {
+                "max-items-increased"
+            },
             pv(le(maxa, maxb) || cx.a_vals_ok),
             pv(le(maxb, maxa) || cx.b_vals_ok),
             format!(
@@ -86,7 +98,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                 if down { "decreased" } else { "increased" },
                 show(maxa),
                 show(maxb),
-                if down { "longer arrays old producers send are now rejected" } else { "longer arrays new producers send are rejected by old consumers" }
+                if down {
+                    "longer arrays old producers send are now rejected"
+                } else {
+                    "longer arrays new producers send are rejected by old consumers"
+                }
             ),
         )
         .at(maxa.map(|x| x.1), maxb.map(|x| x.1))
@@ -94,7 +110,7 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let over = |own: Option<(u64, u32)>, other: Option<(u64, u32)>| {
             let mut v = Vec::new();
             if let Some(o) = other {
-                v.push(o.0 + 1);
+                v.push(o.0.saturating_add(1));
             }
             if let Some(o) = own {
                 v.push(o.0);
@@ -149,7 +165,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         for ca in &lca {
             let ra = cmp.nref(0, &[ca.schema], ALL, None);
             let (x, y) = cmp.sub(&ra, &rb);
-            if x == C && ca.min >= cb.min && (cb.max.is_none() || (y == C && ca.max.is_some_and(|m| cb.max.is_some_and(|n| m <= n)))) {
+            if x == C
+                && ca.min >= cb.min
+                && (cb.max.is_none()
+                    || (y == C && ca.max.is_some_and(|m| cb.max.is_some_and(|n| m <= n))))
+            {
                 ok = true;
             }
         }
@@ -162,7 +182,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         for cb in &lcb {
             let rb = cmp.nref(1, &[cb.schema], ALL, None);
             let (x, y) = cmp.sub(&ra, &rb);
-            if y == C && cb.min >= ca.min && (ca.max.is_none() || (x == C && cb.max.is_some_and(|m| ca.max.is_some_and(|n| m <= n)))) {
+            if y == C
+                && cb.min >= ca.min
+                && (ca.max.is_none()
+                    || (x == C && cb.max.is_some_and(|m| ca.max.is_some_and(|n| m <= n))))
+            {
                 ok = true;
             }
             if x == C && y == C && ca.min == cb.min && ca.max == cb.max {
@@ -195,7 +219,12 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let n = c.node(side, r);
         let lo = n.arr.min.map_or(0, |m| m.0);
         let mut out: Vec<Value> = c.sample(side, r, &Tweak::None).into_iter().collect();
-        out.extend(counts(c, side, r, &[lo, lo + 1, lo + 2]));
+        out.extend(counts(
+            c,
+            side,
+            r,
+            &[lo, lo.saturating_add(1), lo.saturating_add(2)],
+        ));
         out
     };
     cmp.report(cx, spec, acc, |c| mins(c, 0, &a2), |c| mins(c, 1, &b2));

@@ -1,5 +1,8 @@
 //! `anyOf` and `oneOf`: the branches of both sides are paired up and compared.
 
+// Pairing works on indices into several parallel tables.
+#![allow(clippy::needless_range_loop)]
+
 use super::{pv, subject, Acc, Cmp, Loc, NRef, Spec, C, U};
 use crate::eval::json_eq;
 use crate::schema::types;
@@ -16,7 +19,12 @@ struct Alts {
 fn alts(cmp: &mut Cmp<'_>, side: usize, r: &NRef) -> Alts {
     let n = cmp.node(side, r);
     let Some(g) = n.groups.first().cloned() else {
-        return Alts { combos: vec![r.clone()], branch_ptrs: vec![None], one: false, at: None };
+        return Alts {
+            combos: vec![r.clone()],
+            branch_ptrs: vec![None],
+            one: false,
+            at: None,
+        };
     };
     let mut combos = Vec::new();
     let mut ptrs = Vec::new();
@@ -27,7 +35,12 @@ fn alts(cmp: &mut Cmp<'_>, side: usize, r: &NRef) -> Alts {
             ptrs.push(Some(*br));
         }
     }
-    Alts { combos, branch_ptrs: ptrs, one: g.one, at: Some(g.at) }
+    Alts {
+        combos,
+        branch_ptrs: ptrs,
+        one: g.one,
+        at: Some(g.at),
+    }
 }
 
 fn pairwise_kind_disjoint(cmp: &mut Cmp<'_>, side: usize, cs: &[NRef]) -> bool {
@@ -92,14 +105,24 @@ fn covered(cmp: &mut Cmp<'_>, s: usize, xs: &[NRef], ys: &[NRef]) -> bool {
     for x in xs {
         let tx = cmp.types(s, x);
         for t in types::atoms(tx) {
-            let xm = NRef { mask: x.mask & t, ..x.clone() };
+            let xm = NRef {
+                mask: x.mask & t,
+                ..x.clone()
+            };
             let mut ok = false;
             for y in ys {
                 if cmp.types(1 - s, y) & t == 0 {
                     continue;
                 }
-                let ym = NRef { mask: y.mask & t, ..y.clone() };
-                let r = if s == 0 { cmp.sub(&xm, &ym).0 } else { cmp.sub(&ym, &xm).1 };
+                let ym = NRef {
+                    mask: y.mask & t,
+                    ..y.clone()
+                };
+                let r = if s == 0 {
+                    cmp.sub(&xm, &ym).0
+                } else {
+                    cmp.sub(&ym, &xm).1
+                };
                 if r == C {
                     ok = true;
                     break;
@@ -143,7 +166,13 @@ fn same_branches(cmp: &mut Cmp<'_>, aa: &Alts, ab: &Alts) -> bool {
 
 impl Cmp<'_> {
     /// Compares a pair where at least one side has an `anyOf`/`oneOf` left to decide.
-    pub(super) fn groups(&mut self, a: &NRef, b: &NRef, loc: &Loc, emit: bool) -> (Verdict, Verdict) {
+    pub(super) fn groups(
+        &mut self,
+        a: &NRef,
+        b: &NRef,
+        loc: &Loc,
+        emit: bool,
+    ) -> (Verdict, Verdict) {
         let aa = alts(self, 0, a);
         let ab = alts(self, 1, b);
         let same = self.same_branches_cached(&aa, &ab);
@@ -180,7 +209,13 @@ impl Cmp<'_> {
             .at(aa.at, ab.at);
             let mut acc = Acc(C, C);
             let (a2, b2) = (a.clone(), b.clone());
-            self.report(&cx, spec, &mut acc, |c| c.variety(0, &a2), |c| c.variety(1, &b2));
+            self.report(
+                &cx,
+                spec,
+                &mut acc,
+                |c| c.variety(0, &a2),
+                |c| c.variety(1, &b2),
+            );
         }
         // Whatever the pairing could not pin down is reported as a whole.
         let open_bw = self.findings[start..].iter().any(|f| f.bw != C);
@@ -188,7 +223,17 @@ impl Cmp<'_> {
         if (bw != C && !open_bw) || (fw != C && !open_fw) {
             let na = self.node(0, a);
             let nb = self.node(1, b);
-            let cx = super::Cx { a, b, na: &na, nb: &nb, loc, emit, common: 0, a_vals_ok: false, b_vals_ok: false };
+            let cx = super::Cx {
+                a,
+                b,
+                na: &na,
+                nb: &nb,
+                loc,
+                emit,
+                common: 0,
+                a_vals_ok: false,
+                b_vals_ok: false,
+            };
             let spec = Spec::new(
                 "any-of-changed",
                 if open_bw { C } else { bw },
@@ -198,7 +243,13 @@ impl Cmp<'_> {
             .at(aa.at, ab.at);
             let mut acc = Acc(C, C);
             let (a2, b2) = (a.clone(), b.clone());
-            self.report(&cx, spec, &mut acc, |c| c.variety(0, &a2), |c| c.variety(1, &b2));
+            self.report(
+                &cx,
+                spec,
+                &mut acc,
+                |c| c.variety(0, &a2),
+                |c| c.variety(1, &b2),
+            );
         }
         // The explanation may be stricter than the proof: align it with what was proven.
         for f in &mut self.findings[start..] {
@@ -247,7 +298,9 @@ impl Cmp<'_> {
             }
         } else {
             // Same branch text first, then same kinds, then position.
-            let raw = |c: &Cmp<'_>, side: usize, p: Option<u32>| p.and_then(|p| c.docs[side].value(p)).cloned();
+            let raw = |c: &Cmp<'_>, side: usize, p: Option<u32>| {
+                p.and_then(|p| c.docs[side].value(p)).cloned()
+            };
             for i in 0..na_n {
                 let ri = raw(self, 0, aa.branch_ptrs[i]);
                 for j in 0..nb_n {
@@ -267,7 +320,9 @@ impl Cmp<'_> {
                 let cands: Vec<usize> = (0..nb_n)
                     .filter(|j| !used_b[*j] && self.types(1, &ab.combos[*j]) == ti)
                     .collect();
-                let same_kind_a = (0..na_n).filter(|k| !used_a[*k] && self.types(0, &aa.combos[*k]) == ti).count();
+                let same_kind_a = (0..na_n)
+                    .filter(|k| !used_a[*k] && self.types(0, &aa.combos[*k]) == ti)
+                    .count();
                 if cands.len() == 1 && same_kind_a == 1 {
                     pairs.push((i, cands[0], types::ALL));
                     used_a[i] = true;
@@ -285,8 +340,14 @@ impl Cmp<'_> {
             }
         }
         for (i, j, t) in pairs {
-            let x = NRef { mask: aa.combos[i].mask & t, ..aa.combos[i].clone() };
-            let y = NRef { mask: ab.combos[j].mask & t, ..ab.combos[j].clone() };
+            let x = NRef {
+                mask: aa.combos[i].mask & t,
+                ..aa.combos[i].clone()
+            };
+            let y = NRef {
+                mask: ab.combos[j].mask & t,
+                ..ab.combos[j].clone()
+            };
             self.walk(&x, &y, loc, true);
         }
         let na = self.node(0, a);
@@ -295,12 +356,39 @@ impl Cmp<'_> {
         for i in (0..na_n).filter(|i| !used_a[*i]) {
             let x = aa.combos[i].clone();
             let (bw, _) = self.walk(&x, b, loc, false);
-            let cx = super::Cx { a: &x, b, na: &na, nb: &nb, loc, emit: true, common: 0, a_vals_ok: false, b_vals_ok: false };
+            let cx = super::Cx {
+                a: &x,
+                b,
+                na: &na,
+                nb: &nb,
+                loc,
+                emit: true,
+                common: 0,
+                a_vals_ok: false,
+                b_vals_ok: false,
+            };
             let kw = if aa.one { "one-of" } else { "any-of" };
-            let rule = if aa.one { "one-of-branch-removed" } else { "any-of-branch-removed" };
-            let spec = Spec::new(rule, bw, C, format!("a `{}` branch of {subj} was removed: values only it accepted are now rejected", if aa.one { "oneOf" } else { "anyOf" }))
-                .at(aa.branch_ptrs[i], ab.at)
-                .vals(aa.branch_ptrs[i].and_then(|p| self.docs[0].value(p)).cloned(), None);
+            let rule = if aa.one {
+                "one-of-branch-removed"
+            } else {
+                "any-of-branch-removed"
+            };
+            let spec = Spec::new(
+                rule,
+                bw,
+                C,
+                format!(
+                    "a `{}` branch of {subj} was removed: values only it accepted are now rejected",
+                    if aa.one { "oneOf" } else { "anyOf" }
+                ),
+            )
+            .at(aa.branch_ptrs[i], ab.at)
+            .vals(
+                aa.branch_ptrs[i]
+                    .and_then(|p| self.docs[0].value(p))
+                    .cloned(),
+                None,
+            );
             let _ = kw;
             let mut acc = Acc(C, C);
             let x2 = x.clone();
@@ -309,8 +397,22 @@ impl Cmp<'_> {
         for j in (0..nb_n).filter(|j| !used_b[*j]) {
             let y = ab.combos[j].clone();
             let (_, fw) = self.walk(a, &y, loc, false);
-            let cx = super::Cx { a, b: &y, na: &na, nb: &nb, loc, emit: true, common: 0, a_vals_ok: false, b_vals_ok: false };
-            let rule = if ab.one { "one-of-branch-added" } else { "any-of-branch-added" };
+            let cx = super::Cx {
+                a,
+                b: &y,
+                na: &na,
+                nb: &nb,
+                loc,
+                emit: true,
+                common: 0,
+                a_vals_ok: false,
+                b_vals_ok: false,
+            };
+            let rule = if ab.one {
+                "one-of-branch-added"
+            } else {
+                "any-of-branch-added"
+            };
             let spec = Spec::new(rule, C, fw, format!("a `{}` branch was added to {subj}: values only it accepts are rejected by old consumers", if ab.one { "oneOf" } else { "anyOf" }))
                 .at(aa.at, ab.branch_ptrs[j])
                 .vals(None, ab.branch_ptrs[j].and_then(|p| self.docs[1].value(p)).cloned());

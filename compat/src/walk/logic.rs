@@ -43,7 +43,10 @@ fn nots(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                 found_eq = true;
             }
         }
-        let a_ref = NRef { place: None, ..cx.a.clone() };
+        let a_ref = NRef {
+            place: None,
+            ..cx.a.clone()
+        };
         let nb_as_new = nb.clone();
         ok |= cmp.types(0, &a_ref) & cmp.types(1, &nb_as_new) == 0;
         bw &= ok;
@@ -55,7 +58,10 @@ fn nots(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         for nb in &rb {
             ok |= cmp.sub(na, nb).0 == C;
         }
-        let b_ref = NRef { place: None, ..cx.b.clone() };
+        let b_ref = NRef {
+            place: None,
+            ..cx.b.clone()
+        };
         ok |= cmp.types(1, &b_ref) & cmp.types(0, na) == 0;
         fw &= ok;
     }
@@ -133,8 +139,15 @@ fn satisfies(cmp: &mut Cmp<'_>, side: usize, r: &NRef, c: &Cond, required: bool)
     let ok_branch = |cmp: &mut Cmp<'_>, p: Option<u32>| -> bool {
         let Some(p) = p else { return true };
         let t = cmp.nref(other, &[p], ALL, None);
-        let r = NRef { place: None, ..r.clone() };
-        let (x, y) = if side == 0 { cmp.sub(&r, &t) } else { cmp.sub(&t, &r) };
+        let r = NRef {
+            place: None,
+            ..r.clone()
+        };
+        let (x, y) = if side == 0 {
+            cmp.sub(&r, &t)
+        } else {
+            cmp.sub(&t, &r)
+        };
         if side == 0 {
             x == C
         } else {
@@ -189,8 +202,14 @@ fn conds(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             None => unpaired_b.push(y.clone()),
         }
     }
-    let a_ref = NRef { place: None, ..cx.a.clone() };
-    let b_ref = NRef { place: None, ..cx.b.clone() };
+    let a_ref = NRef {
+        place: None,
+        ..cx.a.clone()
+    };
+    let b_ref = NRef {
+        place: None,
+        ..cx.b.clone()
+    };
     for y in unpaired_b {
         let req = matches!(&y.iff, CondIf::Has(k) if cx.na.obj.required.contains_key(k));
         let bw = satisfies(cmp, 0, &a_ref, &y, req) || cx.a_vals_ok;
@@ -231,21 +250,43 @@ fn opaque(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         return;
     }
     let raw = |cmp: &Cmp<'_>, side: usize, parts: &[u32]| -> Vec<Value> {
-        parts.iter().filter_map(|p| cmp.docs[side].value(*p).cloned()).collect()
+        parts
+            .iter()
+            .filter_map(|p| cmp.docs[side].value(*p).cloned())
+            .collect()
     };
     if raw(cmp, 0, &cx.na.parts) == raw(cmp, 1, &cx.nb.parts) {
         return;
     }
-    let name = cx.na.opaque.first().or(cx.nb.opaque.first()).map_or("", |x| x.1);
-    let bw = if cx.nb.opaque.is_empty() { Verdict::Compatible } else { U };
-    let fw = if cx.na.opaque.is_empty() { Verdict::Compatible } else { U };
+    let name = cx
+        .na
+        .opaque
+        .first()
+        .or(cx.nb.opaque.first())
+        .map_or("", |x| x.1);
+    let bw = if cx.nb.opaque.is_empty() {
+        Verdict::Compatible
+    } else {
+        U
+    };
+    let fw = if cx.na.opaque.is_empty() {
+        Verdict::Compatible
+    } else {
+        U
+    };
     let spec = Spec::new(
         "unsupported-keyword",
         if cx.a_vals_ok { C } else { bw },
         if cx.b_vals_ok { C } else { fw },
-        format!("{} uses `{name}`, which the engine does not compare", subject(&cx.loc.path)),
+        format!(
+            "{} uses `{name}`, which the engine does not compare",
+            subject(&cx.loc.path)
+        ),
     )
-    .at(cx.na.opaque.first().map(|x| x.0), cx.nb.opaque.first().map(|x| x.0));
+    .at(
+        cx.na.opaque.first().map(|x| x.0),
+        cx.nb.opaque.first().map(|x| x.0),
+    );
     cmp.report(cx, spec, acc, |_| vec![], |_| vec![]);
     let _ = disjoint_kinds;
 }
@@ -276,9 +317,23 @@ fn cond_cands(c: &mut Cmp<'_>, side: usize, r: &NRef, names: &[String]) -> Vec<V
     use crate::witness::sample::Tweak;
     let mut out = c.variety(side, r);
     let all: Vec<(String, Option<Value>)> = names.iter().map(|n| (n.clone(), None)).collect();
-    out.extend(c.sample(side, r, &Tweak::Obj { with: all, omit: vec![] }));
+    out.extend(c.sample(
+        side,
+        r,
+        &Tweak::Obj {
+            with: all,
+            omit: vec![],
+        },
+    ));
     for n in names {
-        out.extend(c.sample(side, r, &Tweak::Obj { with: vec![(n.clone(), None)], omit: vec![] }));
+        out.extend(c.sample(
+            side,
+            r,
+            &Tweak::Obj {
+                with: vec![(n.clone(), None)],
+                omit: vec![],
+            },
+        ));
     }
     out
 }

@@ -102,10 +102,8 @@ pub struct Finding {
     pub bw: Verdict,
     pub fw: Verdict,
     pub message: String,
-    /// Where candidate values embed, with the node pair there.
+    /// Where candidate values embed.
     pub loc: Loc,
-    pub a: NRef,
-    pub b: NRef,
     pub cands_bw: Vec<Value>,
     pub cands_fw: Vec<Value>,
 }
@@ -151,7 +149,17 @@ pub struct Spec {
 impl Spec {
     /// A finding of `rule` with the given verdicts.
     pub fn new(rule: &'static str, bw: Verdict, fw: Verdict, message: String) -> Spec {
-        Spec { rule, path: None, old_at: None, new_at: None, old: None, new: None, bw, fw, message }
+        Spec {
+            rule,
+            path: None,
+            old_at: None,
+            new_at: None,
+            old: None,
+            new: None,
+            bw,
+            fw,
+            message,
+        }
     }
     /// Sets the pointers (ids in the old and new documents).
     pub fn at(mut self, old_at: Option<u32>, new_at: Option<u32>) -> Spec {
@@ -192,7 +200,11 @@ pub fn subject(path: &str) -> String {
     let last = segs.last().copied().unwrap_or("");
     let unesc = |s: &str| s.replace("~1", "/").replace("~0", "~");
     if last == "*" || last.parse::<usize>().is_ok() {
-        let parent = segs.iter().rev().skip(1).find(|s| **s != "*" && s.parse::<usize>().is_err());
+        let parent = segs
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|s| **s != "*" && s.parse::<usize>().is_err());
         match parent {
             Some(p) => format!("items of `{}`", unesc(p)),
             None => "the document's items".to_string(),
@@ -221,11 +233,27 @@ impl<'a> Cmp<'a> {
         for d in &mut self.docs {
             let r = d.id("");
             let key = d.closure(&[r]);
-            let place = if self.lenient { Some(d.root_place()) } else { None };
-            out.push(NRef { key, mask: types::ALL, place });
+            let place = if self.lenient {
+                Some(d.root_place())
+            } else {
+                None
+            };
+            out.push(NRef {
+                key,
+                mask: types::ALL,
+                place,
+            });
         }
-        let b = out.pop().unwrap_or_else(|| NRef { key: Rc::from(vec![]), mask: 0, place: None });
-        let a = out.pop().unwrap_or_else(|| NRef { key: Rc::from(vec![]), mask: 0, place: None });
+        let b = out.pop().unwrap_or_else(|| NRef {
+            key: Rc::from(vec![]),
+            mask: 0,
+            place: None,
+        });
+        let a = out.pop().unwrap_or_else(|| NRef {
+            key: Rc::from(vec![]),
+            mask: 0,
+            place: None,
+        });
         (a, b)
     }
 
@@ -238,7 +266,11 @@ impl<'a> Cmp<'a> {
     /// `r` combined with more subschemas of the same document.
     pub fn combine(&mut self, side: usize, r: &NRef, more: &[u32]) -> NRef {
         let key = self.docs[side].combine(&r.key, more);
-        NRef { key, mask: r.mask, place: r.place }
+        NRef {
+            key,
+            mask: r.mask,
+            place: r.place,
+        }
     }
 
     /// The node of a reference.
@@ -325,7 +357,9 @@ impl<'a> Cmp<'a> {
 
     /// Whether the `enum` of `r` (side `side`) is entirely valid on the other side.
     fn vals_ok(&mut self, side: usize, r: &NRef, n: &Node, other: &NRef) -> bool {
-        let Some((vals, _)) = &n.values else { return false };
+        let Some((vals, _)) = &n.values else {
+            return false;
+        };
         for v in vals {
             if types::of_value(v) & r.mask == 0 {
                 continue;
@@ -366,8 +400,6 @@ impl<'a> Cmp<'a> {
             fw: spec.fw,
             message: spec.message,
             loc: cx.loc.clone(),
-            a: cx.a.clone(),
-            b: cx.b.clone(),
             cands_bw: cbw,
             cands_fw: cfw,
         });

@@ -124,7 +124,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             rule,
             pv(bw),
             pv(fw),
-            format!("{kw} of {subj} {verb} from {} to {}: {effect}", show(ba), show(bb)),
+            format!(
+                "{kw} of {subj} {verb} from {} to {}: {effect}",
+                show(ba),
+                show(bb)
+            ),
         )
         .at(ba.map(|x| x.2), bb.map(|x| x.2))
         .vals(cmp.raw(0, ba.map(|x| x.2)), cmp.raw(1, bb.map(|x| x.2)));
@@ -139,15 +143,25 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                 .filter_map(|x| c.sample(side, &m, &Tweak::Num(x)))
                 .collect()
         };
-        cmp.report(cx, spec, acc, |c| cands(c, 0, &a, ba, bb), |c| cands(c, 1, &b, bb, ba));
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| cands(c, 0, &a, ba, bb),
+            |c| cands(c, 1, &b, bb, ba),
+        );
     }
     // multipleOf
     let ma: Vec<&(Decimal, f64, u32)> = cx.na.num.mults.iter().collect();
     let mb: Vec<&(Decimal, f64, u32)> = cx.nb.num.mults.iter().collect();
     let one = Decimal::parse("1");
     let implied = |src: &[&(Decimal, f64, u32)], m: &Decimal| {
-        src.iter().any(|(x, _, _)| x.is_multiple_of(m) == Some(true))
-            || (ints && one.as_ref().is_some_and(|o| o.is_multiple_of(m) == Some(true)))
+        src.iter()
+            .any(|(x, _, _)| x.is_multiple_of(m) == Some(true))
+            || (ints
+                && one
+                    .as_ref()
+                    .is_some_and(|o| o.is_multiple_of(m) == Some(true)))
     };
     let bw = mb.iter().all(|(m, _, _)| implied(&ma, m)) || cx.a_vals_ok;
     let fw = ma.iter().all(|(m, _, _)| implied(&mb, m)) || cx.b_vals_ok;
@@ -189,6 +203,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     };
     let own_a: Vec<f64> = ma.iter().map(|x| x.1).collect();
     let own_b: Vec<f64> = mb.iter().map(|x| x.1).collect();
-    cmp.report(cx, spec, acc, |c| pool(c, 0, &a, &own_a), |c| pool(c, 1, &b, &own_b));
+    cmp.report(
+        cx,
+        spec,
+        acc,
+        |c| pool(c, 0, &a, &own_a),
+        |c| pool(c, 1, &b, &own_b),
+    );
 }
-

@@ -19,18 +19,28 @@ fn obj_ref(r: &NRef) -> NRef {
 }
 
 fn with(name: &str, v: Option<Value>) -> Tweak {
-    Tweak::Obj { with: vec![(name.to_string(), v)], omit: vec![] }
+    Tweak::Obj {
+        with: vec![(name.to_string(), v)],
+        omit: vec![],
+    }
 }
 
 fn omit(names: &[&str], with: Vec<(String, Option<Value>)>) -> Tweak {
-    Tweak::Obj { with, omit: names.iter().map(|s| s.to_string()).collect() }
+    Tweak::Obj {
+        with,
+        omit: names.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 /// Whether names matching `p` may also match `q` (false only when provably disjoint).
 fn maybe_overlap(p: &str, q: &str) -> bool {
     fn prefix(p: &str) -> Option<String> {
         let rest = p.strip_prefix('^')?;
-        Some(rest.chars().take_while(|c| !".[]()*+?{}|\\$^".contains(*c)).collect())
+        Some(
+            rest.chars()
+                .take_while(|c| !".[]()*+?{}|\\$^".contains(*c))
+                .collect(),
+        )
     }
     match (prefix(p), prefix(q)) {
         (Some(x), Some(y)) => x.starts_with(&y) || y.starts_with(&x),
@@ -39,7 +49,14 @@ fn maybe_overlap(p: &str, q: &str) -> bool {
 }
 
 /// Objects of side `side` that carry property `name` with values the other side rejects.
-fn carrying(c: &mut Cmp<'_>, side: usize, r: &NRef, name: &str, own: &NRef, other: &NRef) -> Vec<Value> {
+fn carrying(
+    c: &mut Cmp<'_>,
+    side: usize,
+    r: &NRef,
+    name: &str,
+    own: &NRef,
+    other: &NRef,
+) -> Vec<Value> {
     let vals = c.escaping(side, own, other);
     vals.into_iter()
         .take(6)
@@ -90,8 +107,14 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             acc.add(r);
             continue;
         }
-        let strict_a = NRef { place: None, ..ca.clone() };
-        let strict_b = NRef { place: None, ..cb.clone() };
+        let strict_a = NRef {
+            place: None,
+            ..ca.clone()
+        };
+        let strict_b = NRef {
+            place: None,
+            ..cb.clone()
+        };
         let (sbw, sfw) = cmp.sub(&strict_a, &strict_b);
         if sbw == C && sfw == C {
             continue;
@@ -113,15 +136,29 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         if cx.b_vals_ok {
             fw = C;
         }
-        let decl_ptr = |cmp: &mut Cmp<'_>, side: usize, node: &crate::schema::Node| -> Option<u32> {
-            let _ = cmp;
-            let _ = side;
-            node.obj.parts.iter().flat_map(|p| p.props.iter()).find(|(k, _)| k == n).map(|(_, id)| *id)
-        };
+        let decl_ptr =
+            |cmp: &mut Cmp<'_>, side: usize, node: &crate::schema::Node| -> Option<u32> {
+                let _ = cmp;
+                let _ = side;
+                node.obj
+                    .parts
+                    .iter()
+                    .flat_map(|p| p.props.iter())
+                    .find(|(k, _)| k == n)
+                    .map(|(_, id)| *id)
+            };
         let (rule, at_a, at_b) = if in_b {
-            ("property-added", pa.first().copied(), decl_ptr(cmp, 1, cx.nb))
+            (
+                "property-added",
+                pa.first().copied(),
+                decl_ptr(cmp, 1, cx.nb),
+            )
         } else {
-            ("property-removed", decl_ptr(cmp, 0, cx.na), pb.first().copied())
+            (
+                "property-removed",
+                decl_ptr(cmp, 0, cx.na),
+                pb.first().copied(),
+            )
         };
         let effect = match (bw == C, fw == C) {
             (false, true) => "old documents may carry it with values the new schema rejects",
@@ -135,7 +172,10 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let spec = Spec::new(rule, bw, fw, message)
             .path(format!("{}/{}", cx.loc.path, doc_escape(n)))
             .at(at_a, at_b)
-            .vals(cmp.raw(0, at_a).filter(|_| in_a), cmp.raw(1, at_b).filter(|_| in_b));
+            .vals(
+                cmp.raw(0, at_a).filter(|_| in_a),
+                cmp.raw(1, at_b).filter(|_| in_b),
+            );
         let (a2, b2, n2) = (a.clone(), b.clone(), n.clone());
         let (ca2, cb2) = (strict_a.clone(), strict_b.clone());
         cmp.report(
@@ -181,7 +221,17 @@ fn required(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, s
         .at(None, Some(at))
         .vals(None, Some(n.clone().into()));
         let (a2, n2) = (a.clone(), n.clone());
-        cmp.report(cx, spec, acc, |c| c.sample(0, &a2, &omit(&[&n2], vec![])).into_iter().collect(), |_| vec![]);
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| {
+                c.sample(0, &a2, &omit(&[&n2], vec![]))
+                    .into_iter()
+                    .collect()
+            },
+            |_| vec![],
+        );
     }
     for (n, at) in &ra {
         if rb.contains_key(n) {
@@ -198,7 +248,17 @@ fn required(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, s
         .at(Some(at), None)
         .vals(Some(n.clone().into()), None);
         let (b2, n2) = (b.clone(), n.clone());
-        cmp.report(cx, spec, acc, |_| vec![], |c| c.sample(1, &b2, &omit(&[&n2], vec![])).into_iter().collect());
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |_| vec![],
+            |c| {
+                c.sample(1, &b2, &omit(&[&n2], vec![]))
+                    .into_iter()
+                    .collect()
+            },
+        );
     }
     // dependentRequired / dependencies (array form)
     for (side, src, dst) in [(0usize, &cx.na, &cx.nb), (1usize, &cx.nb, &cx.na)] {
@@ -229,10 +289,16 @@ fn required(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, s
                 )
                 .path(format!("{}/{}", cx.loc.path, doc_escape(x)))
                 .at(at_a, at_b);
-                let (src_side, r) = if added { (0, a.clone()) } else { (1, b.clone()) };
+                let (src_side, r) = if added {
+                    (0, a.clone())
+                } else {
+                    (1, b.clone())
+                };
                 let (k2, x2) = (k.clone(), x.clone());
                 let cands = move |c: &mut Cmp<'_>| -> Vec<Value> {
-                    c.sample(src_side, &r, &omit(&[&x2], vec![(k2.clone(), None)])).into_iter().collect()
+                    c.sample(src_side, &r, &omit(&[&x2], vec![(k2.clone(), None)]))
+                        .into_iter()
+                        .collect()
                 };
                 if added {
                     cmp.report(cx, spec, acc, cands, |_| vec![]);
@@ -259,7 +325,11 @@ fn rest(
     let lenient_a = cx.a.place.is_some();
     let lenient_b = cx.b.place.is_some();
     let pats = |n: &crate::schema::Node| -> Vec<(String, u32)> {
-        n.obj.parts.iter().flat_map(|p| p.pats.iter().cloned()).collect()
+        n.obj
+            .parts
+            .iter()
+            .flat_map(|p| p.pats.iter().cloned())
+            .collect()
     };
     let (pa, pb) = (pats(cx.na), pats(cx.nb));
     let mut regions: BTreeSet<String> = pa.iter().map(|p| p.0.clone()).collect();
@@ -269,7 +339,14 @@ fn rest(
     let sides = |n: &crate::schema::Node, p: &str| -> (Vec<u32>, Vec<u32>) {
         let mut src = Vec::new();
         let mut tgt = Vec::new();
-        let exact: Vec<u32> = n.obj.parts.iter().flat_map(|q| q.pats.iter()).filter(|(x, _)| x == p).map(|x| x.1).collect();
+        let exact: Vec<u32> = n
+            .obj
+            .parts
+            .iter()
+            .flat_map(|q| q.pats.iter())
+            .filter(|(x, _)| x == p)
+            .map(|x| x.1)
+            .collect();
         src.extend(&exact);
         for part in &n.obj.parts {
             let overl = part.pats.iter().any(|(x, _)| maybe_overlap(x, p));
@@ -295,8 +372,16 @@ fn rest(
         let (sb, tb) = sides(cx.nb, p);
         let (ra_s, ra_t) = (cmp.nref(0, &sa, ALL, None), cmp.nref(0, &ta, ALL, None));
         let (rb_s, rb_t) = (cmp.nref(1, &sb, ALL, None), cmp.nref(1, &tb, ALL, None));
-        let bw = if lenient_a { C } else { cmp.sub(&ra_s, &rb_t).0 };
-        let fw = if lenient_b { C } else { cmp.sub(&ra_t, &rb_s).1 };
+        let bw = if lenient_a {
+            C
+        } else {
+            cmp.sub(&ra_s, &rb_t).0
+        };
+        let fw = if lenient_b {
+            C
+        } else {
+            cmp.sub(&ra_t, &rb_s).1
+        };
         let bw = if cx.a_vals_ok { C } else { bw };
         let fw = if cx.b_vals_ok { C } else { fw };
         let at_a = pa.iter().find(|x| &x.0 == p).map(|x| x.1);
@@ -310,19 +395,28 @@ fn rest(
         .path(format!("{}/*", cx.loc.path))
         .at(at_a, at_b)
         .vals(cmp.raw(0, at_a), cmp.raw(1, at_b));
-        let name = crate::regexes::sample(p, 2).filter(|n| !decl_a.contains(n) && !decl_b.contains(n));
+        let name =
+            crate::regexes::sample(p, 2).filter(|n| !decl_a.contains(n) && !decl_b.contains(n));
         let (a2, b2) = (a.clone(), b.clone());
         let (n1, n2) = (name.clone(), name);
         cmp.report(
             cx,
             spec,
             acc,
-            |c| n1.map(|n| carrying(c, 0, &a2, &n, &ra_s, &rb_t)).unwrap_or_default(),
-            |c| n2.map(|n| carrying(c, 1, &b2, &n, &rb_s, &ra_t)).unwrap_or_default(),
+            |c| {
+                n1.map(|n| carrying(c, 0, &a2, &n, &ra_s, &rb_t))
+                    .unwrap_or_default()
+            },
+            |c| {
+                n2.map(|n| carrying(c, 1, &b2, &n, &rb_s, &ra_t))
+                    .unwrap_or_default()
+            },
         );
     }
     // Names matching no pattern on either side.
-    let addl = |n: &crate::schema::Node| -> Vec<u32> { n.obj.parts.iter().filter_map(|p| p.addl).collect() };
+    let addl = |n: &crate::schema::Node| -> Vec<u32> {
+        n.obj.parts.iter().filter_map(|p| p.addl).collect()
+    };
     let (xa, xb) = (addl(cx.na), addl(cx.nb));
     if xa.is_empty() && xb.is_empty() {
         return;
@@ -330,7 +424,10 @@ fn rest(
     let ka = cmp.nref(0, &xa, ALL, None);
     let kb = cmp.nref(1, &xb, ALL, None);
     let plain = |cmp: &Cmp<'_>, side: usize, xs: &[u32]| {
-        !xs.is_empty() && xs.iter().all(|x| cmp.docs[side].value(*x).is_some_and(Value::is_object))
+        !xs.is_empty()
+            && xs
+                .iter()
+                .all(|x| cmp.docs[side].value(*x).is_some_and(Value::is_object))
     };
     if plain(cmp, 0, &xa) && plain(cmp, 1, &xb) && !lenient_a && !lenient_b {
         let Some(fresh) = fresh else { return };
@@ -342,7 +439,11 @@ fn rest(
     let (x, y) = cmp.sub(&ka, &kb);
     let bw = if lenient_a || cx.a_vals_ok { C } else { x };
     let fw = if lenient_b || cx.b_vals_ok { C } else { y };
-    let (sx, sy) = if lenient_a || lenient_b { (x, y) } else { (bw, fw) };
+    let (sx, sy) = if lenient_a || lenient_b {
+        (x, y)
+    } else {
+        (bw, fw)
+    };
     let rule = match (sx == C, sy == C) {
         (true, true) => return,
         (false, true) => "additional-properties-narrowed",
@@ -350,24 +451,39 @@ fn rest(
         (false, false) => "additional-properties-changed",
     };
     let effect = match rule {
-        "additional-properties-narrowed" => "undeclared properties old producers send may now be rejected",
-        "additional-properties-widened" => "undeclared properties new producers send may be rejected by old consumers",
+        "additional-properties-narrowed" => {
+            "undeclared properties old producers send may now be rejected"
+        }
+        "additional-properties-widened" => {
+            "undeclared properties new producers send may be rejected by old consumers"
+        }
         _ => "undeclared properties accepted by one side may be rejected by the other",
     };
     let at_a = xa.first().copied();
     let at_b = xb.first().copied();
-    let spec = Spec::new(rule, bw, fw, format!("additionalProperties of {subj} changed: {effect}"))
-        .path(format!("{}/*", cx.loc.path))
-        .at(at_a, at_b)
-        .vals(cmp.raw(0, at_a), cmp.raw(1, at_b));
+    let spec = Spec::new(
+        rule,
+        bw,
+        fw,
+        format!("additionalProperties of {subj} changed: {effect}"),
+    )
+    .path(format!("{}/*", cx.loc.path))
+    .at(at_a, at_b)
+    .vals(cmp.raw(0, at_a), cmp.raw(1, at_b));
     let (a2, b2) = (a.clone(), b.clone());
     let (f1, f2) = (fresh.clone(), fresh);
     cmp.report(
         cx,
         spec,
         acc,
-        |c| f1.map(|n| carrying(c, 0, &a2, &n, &ka, &kb)).unwrap_or_default(),
-        |c| f2.map(|n| carrying(c, 1, &b2, &n, &kb, &ka)).unwrap_or_default(),
+        |c| {
+            f1.map(|n| carrying(c, 0, &a2, &n, &ka, &kb))
+                .unwrap_or_default()
+        },
+        |c| {
+            f2.map(|n| carrying(c, 1, &b2, &n, &kb, &ka))
+                .unwrap_or_default()
+        },
     );
 }
 
@@ -398,15 +514,28 @@ fn fresh_name(
 
 fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, subj: &str) {
     let (mina, minb) = (cx.na.obj.min, cx.nb.obj.min);
-    let eff = |n: &crate::schema::Node| n.obj.min.map_or(0, |m| m.0).max(n.obj.required.len() as u64);
+    let eff = |n: &crate::schema::Node| {
+        n.obj
+            .min
+            .map_or(0, |m| m.0)
+            .max(n.obj.required.len() as u64)
+    };
     if mina.map(|x| x.0) != minb.map(|x| x.0) {
         let (ea, eb) = (eff(cx.na), eff(cx.nb));
         let up = minb.map_or(0, |x| x.0) > mina.map_or(0, |x| x.0);
         let spec = Spec::new(
-            if up { "min-properties-increased" } else { "min-properties-decreased" },
+            if up {
+                "min-properties-increased"
+            } else {
+                "min-properties-decreased"
+            },
             pv(ea >= minb.map_or(0, |x| x.0) || cx.a_vals_ok),
             pv(eb >= mina.map_or(0, |x| x.0) || cx.b_vals_ok),
-            format!("minProperties of {subj} changed from {} to {}", mina.map_or(0, |x| x.0), minb.map_or(0, |x| x.0)),
+            format!(
+                "minProperties of {subj} changed from {} to {}",
+                mina.map_or(0, |x| x.0),
+                minb.map_or(0, |x| x.0)
+            ),
         )
         .at(mina.map(|x| x.1), minb.map(|x| x.1))
         .vals(mina.map(|x| x.0.into()), minb.map(|x| x.0.into()));
@@ -421,20 +550,24 @@ fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, sub
     }
     let (maxa, maxb) = (cx.na.obj.max, cx.nb.obj.max);
     if maxa.map(|x| x.0) != maxb.map(|x| x.0) {
-        let bound = |cmp: &Cmp<'_>, side: usize, r: &NRef, n: &crate::schema::Node| -> Option<u64> {
-            let mut best = n.obj.max.map(|m| m.0);
-            for p in &n.obj.parts {
-                if p.pats.is_empty() && p.addl.is_some_and(|x| cmp.docs[side].value(x) == Some(&Value::Bool(false))) {
-                    let k = p.props.len() as u64;
+        let bound =
+            |cmp: &Cmp<'_>, side: usize, r: &NRef, n: &crate::schema::Node| -> Option<u64> {
+                let mut best = n.obj.max.map(|m| m.0);
+                for p in &n.obj.parts {
+                    if p.pats.is_empty()
+                        && p.addl
+                            .is_some_and(|x| cmp.docs[side].value(x) == Some(&Value::Bool(false)))
+                    {
+                        let k = p.props.len() as u64;
+                        best = Some(best.map_or(k, |b| b.min(k)));
+                    }
+                }
+                if let Some(pl) = r.place {
+                    let k = cmp.docs[side].place_info(pl).declared.len() as u64;
                     best = Some(best.map_or(k, |b| b.min(k)));
                 }
-            }
-            if let Some(pl) = r.place {
-                let k = cmp.docs[side].place_info(pl).declared.len() as u64;
-                best = Some(best.map_or(k, |b| b.min(k)));
-            }
-            best
-        };
+                best
+            };
         let le = |x: Option<u64>, y: Option<u64>| match (x, y) {
             (_, None) => true,
             (None, Some(_)) => false,
@@ -445,21 +578,38 @@ fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, sub
         let down = le(maxb.map(|x| x.0), maxa.map(|x| x.0));
         let show = |x: Option<(u64, u32)>| x.map_or("unbounded".to_string(), |v| v.0.to_string());
         let spec = Spec::new(
-            if down { "max-properties-decreased" } else { "max-properties-increased" },
+            if down {
+                "max-properties-decreased"
+            } else {
+                "max-properties-increased"
+            },
             pv(le(ba, maxb.map(|x| x.0)) || cx.a_vals_ok),
             pv(le(bb, maxa.map(|x| x.0)) || cx.b_vals_ok),
-            format!("maxProperties of {subj} changed from {} to {}", show(maxa), show(maxb)),
+            format!(
+                "maxProperties of {subj} changed from {} to {}",
+                show(maxa),
+                show(maxb)
+            ),
         )
         .at(maxa.map(|x| x.1), maxb.map(|x| x.1))
         .vals(maxa.map(|x| x.0.into()), maxb.map(|x| x.0.into()));
-        let many = |c: &mut Cmp<'_>, side: usize, r: &NRef, own: Option<(u64, u32)>, other: Option<(u64, u32)>| -> Vec<Value> {
+        let many = |c: &mut Cmp<'_>,
+                    side: usize,
+                    r: &NRef,
+                    own: Option<(u64, u32)>,
+                    other: Option<(u64, u32)>|
+         -> Vec<Value> {
             let n = c.node(side, r);
             let declared = n.declared();
             let mut out = Vec::new();
-            let mut ks: Vec<u64> = other.map(|o| o.0 + 1).into_iter().collect();
+            let mut ks: Vec<u64> = other.map(|o| o.0.saturating_add(1)).into_iter().collect();
             ks.extend(own.map(|o| o.0));
             for k in ks.into_iter().filter(|k| *k <= 1000) {
-                let mut w: Vec<(String, Option<Value>)> = declared.iter().take(k as usize).map(|d| (d.clone(), None)).collect();
+                let mut w: Vec<(String, Option<Value>)> = declared
+                    .iter()
+                    .take(k as usize)
+                    .map(|d| (d.clone(), None))
+                    .collect();
                 let mut i = 0;
                 while (w.len() as u64) < k {
                     let name = format!("extra_{i}");
@@ -468,12 +618,25 @@ fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, sub
                     }
                     i += 1;
                 }
-                out.extend(c.sample(side, r, &Tweak::Obj { with: w, omit: vec![] }));
+                out.extend(c.sample(
+                    side,
+                    r,
+                    &Tweak::Obj {
+                        with: w,
+                        omit: vec![],
+                    },
+                ));
             }
             out
         };
         let (a2, b2) = (a.clone(), b.clone());
-        cmp.report(cx, spec, acc, |c| many(c, 0, &a2, maxa, maxb), |c| many(c, 1, &b2, maxb, maxa));
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| many(c, 0, &a2, maxa, maxb),
+            |c| many(c, 1, &b2, maxb, maxa),
+        );
     }
 }
 
@@ -485,15 +648,20 @@ fn property_names(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &N
     let ka = cmp.nref(0, &na, STR, None);
     let kb = cmp.nref(1, &nb, STR, None);
     let (x, y) = cmp.sub(&ka, &kb);
-    let finite_ok = |cmp: &mut Cmp<'_>, side: usize, r: &NRef, n: &crate::schema::Node, other: &NRef| -> bool {
-        let Some(pl) = r.place else { return false };
-        let names = cmp.docs[side].place_info(pl).declared.clone();
-        let _ = n;
-        names.iter().all(|k| {
-            crate::eval::eval(&mut cmp.docs[1 - side], &other.key, other.mask, &Value::String(k.clone()))
-                == Verdict::Compatible
-        })
-    };
+    let finite_ok =
+        |cmp: &mut Cmp<'_>, side: usize, r: &NRef, n: &crate::schema::Node, other: &NRef| -> bool {
+            let Some(pl) = r.place else { return false };
+            let names = cmp.docs[side].place_info(pl).declared.clone();
+            let _ = n;
+            names.iter().all(|k| {
+                crate::eval::eval(
+                    &mut cmp.docs[1 - side],
+                    &other.key,
+                    other.mask,
+                    &Value::String(k.clone()),
+                ) == Verdict::Compatible
+            })
+        };
     let bw = x == C || cx.a_vals_ok || finite_ok(cmp, 0, cx.a, cx.na, &kb);
     let fw = y == C || cx.b_vals_ok || finite_ok(cmp, 1, cx.b, cx.nb, &ka);
     if x == C && y == C {
@@ -508,13 +676,20 @@ fn property_names(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &N
     )
     .at(at_a, at_b)
     .vals(cmp.raw(0, at_a), cmp.raw(1, at_b));
-    let names_of = |c: &mut Cmp<'_>, side: usize, r: &NRef, own: &NRef, other: &NRef| -> Vec<Value> {
-        let bad = c.escaping(side, own, other);
-        bad.into_iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .filter_map(|n| c.sample(side, r, &with(&n, None)))
-            .collect()
-    };
+    let names_of =
+        |c: &mut Cmp<'_>, side: usize, r: &NRef, own: &NRef, other: &NRef| -> Vec<Value> {
+            let bad = c.escaping(side, own, other);
+            bad.into_iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .filter_map(|n| c.sample(side, r, &with(&n, None)))
+                .collect()
+        };
     let (a2, b2) = (a.clone(), b.clone());
-    cmp.report(cx, spec, acc, |c| names_of(c, 0, &a2, &ka, &kb), |c| names_of(c, 1, &b2, &kb, &ka));
+    cmp.report(
+        cx,
+        spec,
+        acc,
+        |c| names_of(c, 0, &a2, &ka, &kb),
+        |c| names_of(c, 1, &b2, &kb, &ka),
+    );
 }

@@ -18,20 +18,29 @@ fn str_ref(r: &NRef) -> NRef {
 /// Strings of the given lengths sampled from a side.
 fn lengths(c: &mut Cmp<'_>, side: usize, r: &NRef, ls: &[u64]) -> Vec<Value> {
     let r = str_ref(r);
-    ls.iter().filter_map(|l| c.sample(side, &r, &Tweak::StrLen(*l))).collect()
+    ls.iter()
+        .filter_map(|l| c.sample(side, &r, &Tweak::StrLen(*l)))
+        .collect()
 }
 
 /// Varied strings of a side that another pattern or format may reject.
 fn strings(c: &mut Cmp<'_>, side: usize, r: &NRef, extra: &[&str]) -> Vec<Value> {
     let r = str_ref(r);
     let mut out = c.variety(side, &r);
-    for s in extra
-        .iter()
-        .copied()
-        .chain(["", "x", "0", "a b", "-1.5", "2024-01-31", "a@example.com", "~"])
-    {
+    for s in extra.iter().copied().chain([
+        "",
+        "x",
+        "0",
+        "a b",
+        "-1.5",
+        "2024-01-31",
+        "a@example.com",
+        "~",
+    ]) {
         let v = Value::from(s);
-        if crate::eval::eval(&mut c.docs[side], &r.key, r.mask, &v) != crate::verdict::Verdict::Incompatible {
+        if crate::eval::eval(&mut c.docs[side], &r.key, r.mask, &v)
+            != crate::verdict::Verdict::Incompatible
+        {
             out.push(v);
         }
     }
@@ -46,7 +55,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     let (mina, minb) = (cx.na.str.min, cx.nb.str.min);
     let (la, lb) = (mina.map_or(0, |x| x.0), minb.map_or(0, |x| x.0));
     if la != lb {
-        let rule = if lb > la { "min-length-increased" } else { "min-length-decreased" };
+        let rule = if lb > la {
+            "min-length-increased"
+        } else {
+            "min-length-decreased"
+        };
         let spec = Spec::new(
             rule,
             pv(la >= lb || cx.a_vals_ok),
@@ -76,7 +89,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             (Some(p), Some(q)) => p.0 <= q.0,
         };
         let narrowed = le(maxb, maxa);
-        let rule = if narrowed { "max-length-decreased" } else { "max-length-increased" };
+        let rule = if narrowed {
+            "max-length-decreased"
+        } else {
+            "max-length-increased"
+        };
         let show = |x: Option<(u64, u32)>| x.map_or("unbounded".to_string(), |v| v.0.to_string());
         let spec = Spec::new(
             rule,
@@ -93,7 +110,7 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let over = |own: Option<(u64, u32)>, other: Option<(u64, u32)>| {
             let mut v = Vec::new();
             if let Some(o) = other {
-                v.push(o.0 + 1);
+                v.push(o.0.saturating_add(1));
             }
             if let Some(o) = own {
                 v.push(o.0);
@@ -125,7 +142,13 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         .at(Some(old.1), Some(new.1))
         .vals(Some(old.0.clone().into()), Some(new.0.clone().into()));
         let (po, pn) = (old.0.clone(), new.0.clone());
-        cmp.report(cx, spec, acc, |c| pattern_cands(c, 0, &a, &po), |c| pattern_cands(c, 1, &b, &pn));
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| pattern_cands(c, 0, &a, &po),
+            |c| pattern_cands(c, 1, &b, &pn),
+        );
     } else {
         for (p, at) in added {
             let spec = Spec::new(
@@ -173,7 +196,13 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             fs.iter().filter_map(|(f, _)| formats::sample(f)).collect()
         };
         let (sa, sb) = (samples(&fa), samples(&fb));
-        cmp.report(cx, spec, acc, |c| strings(c, 0, &a, &sa), |c| strings(c, 1, &b, &sb));
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| strings(c, 0, &a, &sa),
+            |c| strings(c, 1, &b, &sb),
+        );
     }
     // x-weft decimal bounds
     for is_lo in [true, false] {
@@ -205,7 +234,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             Some(d) if d.excl => format!("{} (exclusive)", d.v),
             Some(d) => d.v.to_string(),
         };
-        let kw = if is_lo { "decimal minimum" } else { "decimal maximum" };
+        let kw = if is_lo {
+            "decimal minimum"
+        } else {
+            "decimal maximum"
+        };
         let spec = Spec::new(
             rule,
             pv(tight(&da, &db) || cx.a_vals_ok),
@@ -213,8 +246,15 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             format!("{kw} of {subj} changed from {} to {}", show(&da), show(&db)),
         )
         .at(da.as_ref().map(|d| d.at), db.as_ref().map(|d| d.at))
-        .vals(cmp.raw(0, da.as_ref().map(|d| d.at)), cmp.raw(1, db.as_ref().map(|d| d.at)));
-        let near = move |c: &mut Cmp<'_>, side: usize, r: &NRef, own: &Option<DecBound>, other: &Option<DecBound>| {
+        .vals(
+            cmp.raw(0, da.as_ref().map(|d| d.at)),
+            cmp.raw(1, db.as_ref().map(|d| d.at)),
+        );
+        let near = move |c: &mut Cmp<'_>,
+                         side: usize,
+                         r: &NRef,
+                         own: &Option<DecBound>,
+                         other: &Option<DecBound>| {
             let mut xs: Vec<String> = Vec::new();
             if let Some(o) = other {
                 let f = o.v.to_f64();
@@ -235,7 +275,13 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                 .filter_map(|s| c.sample(side, &r, &Tweak::Str(s)))
                 .collect::<Vec<_>>()
         };
-        cmp.report(cx, spec, acc, |c| near(c, 0, &a, &da, &db), |c| near(c, 1, &b, &db, &da));
+        cmp.report(
+            cx,
+            spec,
+            acc,
+            |c| near(c, 0, &a, &da, &db),
+            |c| near(c, 1, &b, &db, &da),
+        );
     }
 }
 

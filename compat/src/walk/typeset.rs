@@ -64,8 +64,10 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) -> bool {
     )
     .at(old_at, new_at)
     .vals(
-        cmp.raw(0, cx.na.type_at).or_else(|| Some(types::to_json(ta))),
-        cmp.raw(1, cx.nb.type_at).or_else(|| Some(types::to_json(tb))),
+        cmp.raw(0, cx.na.type_at)
+            .or_else(|| Some(types::to_json(ta))),
+        cmp.raw(1, cx.nb.type_at)
+            .or_else(|| Some(types::to_json(tb))),
     );
     let (a, b) = (cx.a.clone(), cx.b.clone());
     cmp.report(

@@ -31,7 +31,13 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             )
             .at(Some(*at), None)
             .vals(cmp.raw(0, Some(*at)), None);
-            cmp.report(cx, spec, acc, |c| fixed_escaping(c, 0, &a, &b), |c| c.escaping(1, &b, &a));
+            cmp.report(
+                cx,
+                spec,
+                acc,
+                |c| fixed_escaping(c, 0, &a, &b),
+                |c| c.escaping(1, &b, &a),
+            );
         }
         (None, Some((_, at))) => {
             let spec = Spec::new(
@@ -42,7 +48,13 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             )
             .at(None, Some(*at))
             .vals(None, cmp.raw(1, Some(*at)));
-            cmp.report(cx, spec, acc, |c| c.escaping(0, &a, &b), |c| fixed_escaping(c, 1, &b, &a));
+            cmp.report(
+                cx,
+                spec,
+                acc,
+                |c| c.escaping(0, &a, &b),
+                |c| fixed_escaping(c, 1, &b, &a),
+            );
         }
         (Some((va, at_a)), Some((vb, at_b))) => {
             let (at_a, at_b) = (Some(*at_a), Some(*at_b));
@@ -55,8 +67,16 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                     .collect()
             };
             let (va, vb) = (live(va, mask_a), live(vb, mask_b));
-            let removed: Vec<Value> = va.iter().filter(|v| !vb.iter().any(|w| json_eq(v, w))).cloned().collect();
-            let added: Vec<Value> = vb.iter().filter(|v| !va.iter().any(|w| json_eq(v, w))).cloned().collect();
+            let removed: Vec<Value> = va
+                .iter()
+                .filter(|v| !vb.iter().any(|w| json_eq(v, w)))
+                .cloned()
+                .collect();
+            let added: Vec<Value> = vb
+                .iter()
+                .filter(|v| !va.iter().any(|w| json_eq(v, w)))
+                .cloned()
+                .collect();
             if removed.is_empty() && added.is_empty() {
                 return;
             }
@@ -67,7 +87,11 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                     "const-changed",
                     bw,
                     fw,
-                    format!("the only value of {subj} changed from {} to {}", short(&va[0]), short(&vb[0])),
+                    format!(
+                        "the only value of {subj} changed from {} to {}",
+                        short(&va[0]),
+                        short(&vb[0])
+                    ),
                 )
                 .at(at_a, at_b)
                 .vals(Some(va[0].clone()), Some(vb[0].clone()));
@@ -81,7 +105,10 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                     "enum-value-removed",
                     bw,
                     C,
-                    format!("value {} of {subj} was removed: old producers sending it are now rejected", short(&v)),
+                    format!(
+                        "value {} of {subj} was removed: old producers sending it are now rejected",
+                        short(&v)
+                    ),
                 )
                 .at(at_a, at_b)
                 .vals(Some(v.clone()), None);
@@ -94,7 +121,10 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
                     "enum-value-added",
                     C,
                     fw,
-                    format!("value {} of {subj} was added: old consumers reject it", short(&v)),
+                    format!(
+                        "value {} of {subj} was added: old consumers reject it",
+                        short(&v)
+                    ),
                 )
                 .at(at_a, at_b)
                 .vals(None, Some(v.clone()));
@@ -126,7 +156,9 @@ fn value_verdict(
 /// Fixed values of side `s` that side `t` does not accept for sure.
 fn fixed_escaping(cmp: &mut Cmp<'_>, s: usize, sr: &super::NRef, tr: &super::NRef) -> Vec<Value> {
     let node = cmp.node(s, sr);
-    let Some((vals, _)) = &node.values else { return vec![] };
+    let Some((vals, _)) = &node.values else {
+        return vec![];
+    };
     let t = 1 - s;
     vals.iter()
         .filter(|v| eval(&mut cmp.docs[t], &tr.key, tr.mask, v) != Verdict::Compatible)

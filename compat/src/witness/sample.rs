@@ -22,7 +22,10 @@ pub enum Tweak {
     /// This number.
     Num(f64),
     /// An object with these properties (sampled when None) and without those.
-    Obj { with: Vec<(String, Option<Value>)>, omit: Vec<String> },
+    Obj {
+        with: Vec<(String, Option<Value>)>,
+        omit: Vec<String>,
+    },
     /// An array of this many items.
     Items(usize),
     /// An array with two equal items.
@@ -45,7 +48,11 @@ pub fn sample(doc: &mut Doc<'_>, r: &NRef, t: &Tweak, depth: usize) -> Option<Va
     }
     if let Some(g) = node.groups.first() {
         for br in g.branches.clone() {
-            let c = NRef { key: doc.combine(&r.key, &[br]), mask: r.mask, place: r.place };
+            let c = NRef {
+                key: doc.combine(&r.key, &[br]),
+                mask: r.mask,
+                place: r.place,
+            };
             if let Some(v) = sample(doc, &c, t, depth + 1) {
                 return Some(v);
             }
@@ -71,7 +78,10 @@ pub fn sample(doc: &mut Doc<'_>, r: &NRef, t: &Tweak, depth: usize) -> Option<Va
     }
     if let Some((vals, _)) = &node.values {
         if matches!(t, Tweak::None | Tweak::Type(_)) {
-            return vals.iter().find(|v| types::of_value(v) & kind != 0).cloned();
+            return vals
+                .iter()
+                .find(|v| types::of_value(v) & kind != 0)
+                .cloned();
         }
     }
     let v = match kind {
@@ -84,17 +94,26 @@ pub fn sample(doc: &mut Doc<'_>, r: &NRef, t: &Tweak, depth: usize) -> Option<Va
         _ => None,
     }?;
     // With conditionals, prefer a value that meets them.
-    if !node.conds.is_empty() && matches!(t, Tweak::None | Tweak::Type(_)) && eval(doc, &r.key, r.mask, &v) == Verdict::Incompatible {
+    if !node.conds.is_empty()
+        && matches!(t, Tweak::None | Tweak::Type(_))
+        && eval(doc, &r.key, r.mask, &v) == Verdict::Incompatible
+    {
         for c in node.conds.clone() {
             for more in [c.then, c.els].into_iter().flatten() {
                 let mut ptrs = vec![more];
-                if let (crate::schema::node::CondIf::Schema(i), true) = (&c.iff, Some(more) == c.then) {
+                if let (crate::schema::node::CondIf::Schema(i), true) =
+                    (&c.iff, Some(more) == c.then)
+                {
                     ptrs.push(*i);
                 }
                 let k = doc.combine(&r.key, &ptrs);
                 let mut nn = (*doc.node(&k)).clone();
                 nn.conds.clear();
-                let alt = NRef { key: k, mask: r.mask, place: r.place };
+                let alt = NRef {
+                    key: k,
+                    mask: r.mask,
+                    place: r.place,
+                };
                 let w = match kind {
                     OBJ => object(doc, &alt, &nn, t, depth + 1),
                     ARR => array(doc, &alt, &nn, t, depth + 1),
@@ -170,7 +189,10 @@ fn string(doc: &mut Doc<'_>, node: &Node, t: &Tweak) -> Option<Value> {
     }
     let fits = |s: &str| s.chars().count() as u64 == want || !matches!(t, Tweak::StrLen(_));
     let mut cands: Vec<String> = Vec::new();
-    if node.str.dlo.is_some() || node.str.dhi.is_some() || node.str.formats.iter().any(|f| f.0 == "decimal") {
+    if node.str.dlo.is_some()
+        || node.str.dhi.is_some()
+        || node.str.formats.iter().any(|f| f.0 == "decimal")
+    {
         let x = match (&node.str.dlo, &node.str.dhi) {
             (Some(l), _) if l.excl => crate::walk::dec_text(l.v.to_f64() + 1.0),
             (Some(l), _) => l.v.to_string(),
@@ -228,11 +250,19 @@ fn str_ok(doc: &mut Doc<'_>, node: &Node, v: &Value) -> bool {
 
 fn array(doc: &mut Doc<'_>, r: &NRef, node: &Node, t: &Tweak, depth: usize) -> Option<Value> {
     let min = node.arr.min.map_or(0, |m| m.0 as usize);
-    let need_contains: usize = node.arr.contains.iter().map(|c| c.min as usize).max().unwrap_or(0);
+    let need_contains: usize = node
+        .arr
+        .contains
+        .iter()
+        .map(|c| c.min as usize)
+        .max()
+        .unwrap_or(0);
     let (mut n, slot) = match t {
         Tweak::Items(n) => (*n, None),
         Tweak::Dup => (min.max(2), None),
-        Tweak::Child(Step::Index(i), v) | Tweak::Child(Step::Rest(i), v) => (min.max(i + 1), Some((*i, v.clone()))),
+        Tweak::Child(Step::Index(i), v) | Tweak::Child(Step::Rest(i), v) => {
+            (min.max(i + 1), Some((*i, v.clone())))
+        }
         _ => (min.max(need_contains), None),
     };
     if n > 10_000 {
@@ -249,7 +279,11 @@ fn array(doc: &mut Doc<'_>, r: &NRef, node: &Node, t: &Tweak, depth: usize) -> O
         let ptrs = item_schemas(node, i);
         let key = doc.closure(&ptrs);
         let place = r.place.map(|p| doc.place_item(p, i));
-        let ir = NRef { key, mask: types::ALL, place };
+        let ir = NRef {
+            key,
+            mask: types::ALL,
+            place,
+        };
         let mut v = sample(doc, &ir, &Tweak::None, depth + 1)?;
         if node.arr.unique.is_some() && items.iter().any(|x| crate::eval::json_eq(x, &v)) {
             v = distinct(&v, i);
@@ -269,7 +303,11 @@ fn array(doc: &mut Doc<'_>, r: &NRef, node: &Node, t: &Tweak, depth: usize) -> O
                 let mut ptrs = vec![c.schema];
                 ptrs.extend(item_schemas(node, n));
                 let key = doc.closure(&ptrs);
-                let cr = NRef { key, mask: types::ALL, place: None };
+                let cr = NRef {
+                    key,
+                    mask: types::ALL,
+                    place: None,
+                };
                 for _ in hits as u64..c.min {
                     items.push(sample(doc, &cr, &Tweak::None, depth + 1)?);
                     n += 1;
@@ -338,7 +376,11 @@ fn object(doc: &mut Doc<'_>, r: &NRef, node: &Node, t: &Tweak, depth: usize) -> 
                 let (ptrs, _) = name_schemas(doc, node, &n);
                 let key = doc.closure(&ptrs);
                 let place = r.place.map(|p| doc.place_prop(p, &n));
-                let pr = NRef { key, mask: types::ALL, place };
+                let pr = NRef {
+                    key,
+                    mask: types::ALL,
+                    place,
+                };
                 sample(doc, &pr, &Tweak::None, depth + 1)?
             }
         };
@@ -353,7 +395,12 @@ pub fn variety(doc: &mut Doc<'_>, r: &NRef) -> Vec<Value> {
     let allowed = node.types & r.mask;
     let mut out: Vec<Value> = Vec::new();
     if let Some((vals, _)) = &node.values {
-        out.extend(vals.iter().filter(|v| types::of_value(v) & allowed != 0).take(8).cloned());
+        out.extend(
+            vals.iter()
+                .filter(|v| types::of_value(v) & allowed != 0)
+                .take(8)
+                .cloned(),
+        );
     }
     for k in types::atoms(allowed) {
         if let Some(v) = sample(doc, r, &Tweak::Type(k), 0) {
@@ -363,7 +410,11 @@ pub fn variety(doc: &mut Doc<'_>, r: &NRef) -> Vec<Value> {
     let mut extra: Vec<Value> = Vec::new();
     if allowed & STR != 0 {
         let min = node.str.min.map_or(0, |m| m.0);
-        for l in [min, min + 1, node.str.max.map_or(min + 3, |m| m.0)] {
+        for l in [
+            min,
+            min.saturating_add(1),
+            node.str.max.map_or(min.saturating_add(3), |m| m.0),
+        ] {
             extra.extend(sample(doc, r, &Tweak::StrLen(l), 0));
         }
         for s in ["", "x", "0", "a b", "zz-9", "2024-01-31"] {
@@ -393,8 +444,17 @@ pub fn variety(doc: &mut Doc<'_>, r: &NRef) -> Vec<Value> {
         extra.extend(sample(doc, r, &Tweak::Items(1), 0));
     }
     if allowed & OBJ != 0 {
-        let all: Vec<(String, Option<Value>)> = node.declared().into_iter().map(|k| (k, None)).collect();
-        extra.extend(sample(doc, r, &Tweak::Obj { with: all, omit: vec![] }, 0));
+        let all: Vec<(String, Option<Value>)> =
+            node.declared().into_iter().map(|k| (k, None)).collect();
+        extra.extend(sample(
+            doc,
+            r,
+            &Tweak::Obj {
+                with: all,
+                omit: vec![],
+            },
+            0,
+        ));
         extra.push(Value::Object(Map::new()));
     }
     for v in extra {

@@ -33,7 +33,10 @@ impl<'i> Keyword<'i> for DecimalBound {
         if self.ok(instance) {
             Ok(())
         } else {
-            Err(ValidationError::custom(format!("decimal value out of bounds ({})", self.limit)))
+            Err(ValidationError::custom(format!(
+                "decimal value out of bounds ({})",
+                self.limit
+            )))
         }
     }
 
@@ -44,10 +47,20 @@ impl<'i> Keyword<'i> for DecimalBound {
 
 type KwResult<'a> = Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>>;
 
-fn bound(lower: bool, exclusive: bool) -> impl for<'a> Fn(&'a Map<String, Value>, &'a Value, Location) -> KwResult<'a> + Send + Sync + 'static {
+fn bound(
+    lower: bool,
+    exclusive: bool,
+) -> impl for<'a> Fn(&'a Map<String, Value>, &'a Value, Location) -> KwResult<'a> + Send + Sync + 'static
+{
     move |_, value, _| match Decimal::from_json(value) {
-        Some(limit) => Ok(Box::new(DecimalBound { limit, lower, exclusive })),
-        None => Err(ValidationError::custom("x-weft bound must be a decimal number or string")),
+        Some(limit) => Ok(Box::new(DecimalBound {
+            limit,
+            lower,
+            exclusive,
+        })),
+        None => Err(ValidationError::custom(
+            "x-weft bound must be a decimal number or string",
+        )),
     }
 }
 
