@@ -3,6 +3,7 @@
 mod commands;
 mod human;
 mod out;
+mod revision;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::exit_code;
@@ -54,6 +55,32 @@ pub enum PlanFormat {
     Markdown,
     /// Versioned JSON.
     Json,
+}
+
+/// Output format of `weft diff`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Grouped by contract, with locations, impact and the spec diffs.
+    Human,
+    /// A pull-request comment: a summary table, details collapsible.
+    Markdown,
+    /// Versioned JSON (schemas/weft-diff.schema.json).
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML: a test case per contract and per other changed spec.
+    Junit,
+}
+
+/// Compatibility profile of `weft diff`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Compat {
+    /// Exact set semantics: old documents may carry undeclared names with any value.
+    Strict,
+    /// Adding or removing optional properties in open content models is compatible.
+    Lenient,
 }
 
 /// Output format of `weft test`.
@@ -144,6 +171,38 @@ enum Command {
         /// Format of the `--against` diff.
         #[arg(long, value_enum, default_value = "human", requires = "against")]
         format: PlanFormat,
+    },
+    /// What changed between two versions of a workspace, what it breaks and for whom.
+    ///
+    /// `weft diff --base main` compares the workspace in the current folder
+    /// (or `--dir`) at git revision `main` with the working tree (or
+    /// `--head REV`); `weft diff OLD_DIR NEW_DIR` compares two folders.
+    /// Exit 0: nothing fails; 1: an unapproved breaking change or a wrong
+    /// version bump; 2: unusable input.
+    Diff {
+        /// Two workspace folders, old then new (instead of `--base`).
+        #[arg(num_args = 0..=2, value_names = ["OLD_DIR", "NEW_DIR"])]
+        folders: Vec<PathBuf>,
+        /// The git revision to compare against (a branch, tag or commit).
+        #[arg(long, conflicts_with = "folders")]
+        base: Option<String>,
+        /// The git revision to compare (default: the working tree).
+        #[arg(long, requires = "base")]
+        head: Option<String>,
+        /// The workspace folder, with `--base`.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiffFormat,
+        /// Compatibility profile (default: `compat:` in weft.yaml, else lenient).
+        #[arg(long, value_enum)]
+        compat: Option<Compat>,
+        /// Approve every breaking change (for label-driven approval in CI).
+        #[arg(long)]
+        allow_breaking: bool,
+        /// The date sunsets and approval expiries are compared with (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<String>,
     },
     /// Create an Ed25519 key pair for signing plans: FILE and FILE.pub.
     Keygen {
@@ -254,6 +313,34 @@ fn main() {
             signature,
         } => exit_code(commands::sign::verify(&plan, signature.as_deref(), &trust)),
         Command::Inspect { plan } => exit_code(commands::plan::inspect(&plan)),
+        Command::Diff {
+            folders,
+            base,
+            head,
+            dir,
+            format,
+            compat,
+            allow_breaking,
+            today,
+        } => {
+            let request = commands::diff::Request {
+                folders,
+                dir,
+                base,
+                head,
+                format,
+                profile: compat.map(|c| match c {
+                    Compat::Strict => weft_compat::Profile::Strict,
+                    Compat::Lenient => weft_compat::Profile::Lenient,
+                }),
+                allow_breaking,
+                today,
+            };
+            commands::diff::run(request).unwrap_or_else(|f| {
+                eprintln!("error: {}", f.message);
+                f.code
+            })
+        }
         Command::Lineage {
             mapping,
             dir,

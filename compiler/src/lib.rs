@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod load;
 pub mod plan;
 pub mod rules;

@@ -60,7 +60,7 @@ impl Package {
                 out
             }
         };
-        out.retain(|p| p != "weft.yaml");
+        out.retain(|p| p != "weft.yaml" && p != crate::diff::APPROVALS_FILE);
         out.sort();
         out
     }

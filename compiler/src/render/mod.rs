@@ -2,6 +2,8 @@
 //! commands, SARIF 2.1.0 and JUnit XML. (Human output, with source snippets,
 //! is drawn by the binary with miette.)
 
+pub mod diff;
+pub mod diff_ci;
 pub mod github;
 pub mod json;
 pub mod junit;

@@ -18,7 +18,7 @@ fn rule_descriptor(r: &Rule) -> Value {
     })
 }
 
-fn level(severity: &str) -> &'static str {
+pub(crate) fn level(severity: &str) -> &'static str {
     match severity {
         "error" => "error",
         "warning" => "warning",
@@ -26,7 +26,7 @@ fn level(severity: &str) -> &'static str {
     }
 }
 
-fn location(p: &super::Position) -> Value {
+pub(crate) fn location(p: &super::Position) -> Value {
     json!({
         "physicalLocation": {
             "artifactLocation": { "uri": p.file, "uriBaseId": "%SRCROOT%" },
