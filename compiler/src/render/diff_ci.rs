@@ -65,8 +65,13 @@ fn rule_ids() -> Vec<(&'static str, &'static str)> {
 }
 
 /// SARIF 2.1.0: every change a result; approved ones carry a suppression.
+/// The rule descriptors are those of the rules reported.
 pub fn sarif(tool_version: &str, r: &DiffReport) -> String {
-    let ids = rule_ids();
+    let used: Vec<&str> = r.all_changes().map(|c| c.rule).collect();
+    let ids: Vec<_> = rule_ids()
+        .into_iter()
+        .filter(|(id, _)| used.contains(id))
+        .collect();
     let rules: Vec<Value> = ids
         .iter()
         .map(|(id, summary)| json!({ "id": id, "name": id, "shortDescription": { "text": summary } }))
