@@ -199,3 +199,263 @@ fn every_rule_id_has_a_case() {
         );
     }
 }
+
+/// The JSON form of every case validates against `schemas/weft-diff.schema.json`.
+#[test]
+fn the_json_form_follows_its_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("schemas/weft-diff.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    edited_northwind(&old, &[]);
+    edited_northwind(
+        &new,
+        &[
+            (SALES_ORDER, "max_length: 30", Some("max_length: 20")),
+            ("policies.yaml", "dead_letter: true", Some("dead_letter: false")),
+            ("weft-approvals.yaml", "", Some("approvals:\n  - fingerprint: wd-000000000000\n    reason: old\n    expires: 2027-01-31\n")),
+        ],
+    );
+    for allow in [false, true] {
+        let report = diff_dirs(&old, &new, allow);
+        let json: serde_json::Value = serde_json::from_str(&render::json(&report)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(json["contracts"][0]["backward_compatible"], false);
+        assert_eq!(json["contracts"][0]["forward_compatible"], true);
+        // --allow-breaking approves the breaking changes, never a version error.
+        assert_eq!(report.exit_code(), 1);
+        let approved = report
+            .all_changes()
+            .filter(|c| c.approved.is_some())
+            .count();
+        assert_eq!(approved, if allow { 2 } else { 0 });
+        let failing: Vec<&str> = report
+            .all_changes()
+            .filter(|c| c.fails())
+            .map(|c| c.rule)
+            .collect();
+        if allow {
+            assert_eq!(failing, ["version-not-increased"]);
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A repository with the workspace in a subfolder: a base commit, then a
+/// head commit that renames a file, breaks a contract and bumps its version
+/// correctly for a compatible change elsewhere.
+fn repository() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let ws = root.join("integrations/northwind");
+    copy_tree(&repo().join("specs/northwind"), &ws);
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(
+        root,
+        &[
+            "mv",
+            "integrations/northwind/contracts/erp/sales-order.yaml",
+            "integrations/northwind/contracts/erp/sales-order-v3.yaml",
+        ],
+    );
+    let file = ws.join("contracts/erp/sales-order-v3.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("max_length: 30", "max_length: 20", 1)).unwrap();
+    git(root, &["commit", "-q", "-am", "head"]);
+    tmp
+}
+
+#[test]
+fn diff_between_git_revisions_of_a_subfolder_workspace() {
+    let tmp = repository();
+    let ws = tmp.path().join("integrations/northwind");
+    // Two revisions, from the repository root with --dir.
+    let run = weft_in(
+        tmp.path(),
+        &[
+            "diff",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--dir",
+            "integrations/northwind",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["contracts"][0]["contract"], "erp.SalesOrder@3");
+    let rules: Vec<&str> = json["contracts"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["max-length-decreased", "version-not-increased"]);
+    let renamed = &json["files"][0];
+    assert_eq!(renamed["status"], "renamed", "{}", json["files"]);
+    assert_eq!(renamed["old"], "contracts/erp/sales-order.yaml");
+    assert_eq!(renamed["new"], "contracts/erp/sales-order-v3.yaml");
+    assert!(json["base"].as_str().unwrap().starts_with("HEAD~1 ("));
+    // Against the working tree, from inside the workspace; an approval of the
+    // break and the right version make it pass.
+    let fp = json["contracts"][0]["changes"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = ws.join("contracts/erp/sales-order-v3.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("version: 3.2.0", "version: 4.0.0")).unwrap();
+    let run = weft_in(&ws, &["diff", "--base", "HEAD~1"]);
+    println!("{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("erp.SalesOrder@3 -> erp.SalesOrder@4 (major-bumped"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(&file, &text).unwrap();
+    let run = weft_in(&ws, &["diff", "--base", "HEAD~1"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("working tree"), "{}", run.stdout);
+    std::fs::write(ws.join("weft-approvals.yaml"), format!("approvals:\n  - fingerprint: {fp}\n    reason: the ERP shortened the field\n    expires: 2099-01-01\n")).unwrap();
+    let run = weft_in(&ws, &["diff", "--base", "HEAD~1"]);
+    assert_eq!(
+        run.code, 1,
+        "the version error still fails:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("approved by approvals file: the ERP shortened the field"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(&file, text.replace("version: 3.2.0", "version: 3.3.0")).unwrap();
+    let run = weft_in(&ws, &["diff", "--base", "HEAD~1"]);
+    assert!(
+        run.stdout.contains("version-major-required"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_says_how_to_fetch_it() {
+    let tmp = repository();
+    let clone = tmp.path().join("clone");
+    let url = format!("file://{}", tmp.path().display());
+    git(
+        tmp.path(),
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+    );
+    let run = weft_in(
+        &clone.join("integrations/northwind"),
+        &["diff", "--base", "HEAD~1"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("shallow") && run.stderr.contains("fetch-depth: 0"),
+        "{}",
+        run.stderr
+    );
+    let run = weft_in(&clone, &["diff", "--base", "no-such-branch"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`no-such-branch`"), "{}", run.stderr);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = weft_in(tmp.path(), &["diff"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("OLD_DIR NEW_DIR"), "{}", run.stderr);
+    let run = weft_in(tmp.path(), &["diff", "--base", "main"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not inside a git repository"),
+        "{}",
+        run.stderr
+    );
+    let run = weft_in(tmp.path(), &["diff", "a", "b"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn a_workspace_added_by_the_change_compares_against_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("README"), "x").unwrap();
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "empty"]);
+    copy_tree(&repo().join("specs/northwind"), &tmp.path().join("ws"));
+    let run = weft_in(
+        &tmp.path().join("ws"),
+        &["diff", "--base", "main", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(json["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] == "added"));
+    assert!(json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["rule"] == "flow-added"));
+}
+
+/// `docs/diff-rules.md` is generated from the two catalogues.
+#[test]
+fn the_rule_reference_is_current() {
+    let mut md = String::from("# `weft diff` rules\n\nGenerated from `weft_compat::RULES` and `weft_compiler::diff::DIFF_RULES` (`WEFT_UPDATE_DOCS=1 cargo test --test diff`). Ids never change meaning.\n\n## Schema changes\n\nWhat each change keeps valid in its example pair (strict profile): backward = old documents still accepted, forward = new documents accepted by the old version. The severity in a diff follows from the verdicts and the impact (see `docs/diff.md`).\n\n| rule | meaning | example breaks | example old → new |\n|---|---|---|---|\n");
+    for r in weft_compat::RULES {
+        md.push_str(&format!(
+            "| `{}` | {} | {} | `{}` → `{}` |\n",
+            r.id,
+            r.summary,
+            r.breaks(),
+            r.example_old.replace('|', "\\|"),
+            r.example_new.replace('|', "\\|")
+        ));
+    }
+    md.push_str("\n## Contracts, versions, flows, systems, policies, ownership, mappings, approvals\n\n| rule | severity | meaning |\n|---|---|---|\n");
+    for r in weft_compiler::diff::DIFF_RULES {
+        md.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            r.id, r.severity, r.summary
+        ));
+    }
+    support::assert_generated("docs/diff-rules.md", &md, "the_rule_reference_is_current");
+}
