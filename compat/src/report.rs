@@ -34,23 +34,19 @@ fn embed(
 pub fn finish(cmp: &mut Cmp<'_>) -> Vec<Change> {
     let findings = std::mem::take(&mut cmp.findings);
     let mut validators: [Option<Option<jsonschema::Validator>>; 2] = [None, None];
-    let mut out: BTreeMap<ChangeKey, Change> = BTreeMap::new();
+    // Each change with its backward and forward witnesses, merged over duplicate findings.
+    let mut out: BTreeMap<ChangeKey, (Change, [Option<Value>; 2])> = BTreeMap::new();
     for f in findings {
-        let mut bw = f.bw;
-        let mut fw = f.fw;
-        let mut witness = None;
-        for (src, verdict, cands) in [
-            (0usize, &mut bw, &f.cands_bw),
-            (1usize, &mut fw, &f.cands_fw),
-        ] {
-            if *verdict != Verdict::Unknown {
+        let mut verdicts = [f.bw, f.fw];
+        let mut witnesses: [Option<Value>; 2] = [None, None];
+        for src in 0..2 {
+            if verdicts[src] != Verdict::Unknown {
                 continue;
             }
+            let cands = if src == 0 { &f.cands_bw } else { &f.cands_fw };
             if let Some(w) = find_witness(cmp, &mut validators, src, &f, cands) {
-                *verdict = Verdict::Incompatible;
-                if witness.is_none() {
-                    witness = Some(w);
-                }
+                verdicts[src] = Verdict::Incompatible;
+                witnesses[src] = Some(w);
             }
         }
         let old_pointer = f.old_at.map(|i| cmp.docs[0].ptr(i).to_string());
@@ -68,25 +64,36 @@ pub fn finish(cmp: &mut Cmp<'_>) -> Vec<Change> {
             new_pointer,
             old: f.old.filter(small),
             new: f.new.filter(small),
-            backward: bw,
-            forward: fw,
+            backward: verdicts[0],
+            forward: verdicts[1],
             message: f.message,
-            witness,
+            witness: None,
         };
         match out.get_mut(&key) {
-            Some(prev) => {
+            Some((prev, ws)) => {
                 prev.backward = prev.backward.and(change.backward);
                 prev.forward = prev.forward.and(change.forward);
-                if prev.witness.is_none() {
-                    prev.witness = change.witness;
+                for (slot, w) in ws.iter_mut().zip(witnesses) {
+                    if slot.is_none() {
+                        *slot = w;
+                    }
                 }
             }
             None => {
-                out.insert(key, change);
+                out.insert(key, (change, witnesses));
             }
         }
     }
-    out.into_values().collect()
+    out.into_values()
+        .map(|(mut c, [bw, fw])| {
+            c.witness = if c.backward == Verdict::Incompatible {
+                bw
+            } else {
+                fw
+            };
+            c
+        })
+        .collect()
 }
 
 fn small(v: &Value) -> bool {
