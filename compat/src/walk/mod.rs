@@ -144,6 +144,9 @@ pub struct Spec {
     pub bw: Verdict,
     pub fw: Verdict,
     pub message: String,
+    /// Reported even when compatible both ways (a tolerated addition or
+    /// removal is still a change a version must announce).
+    pub always: bool,
 }
 
 impl Spec {
@@ -159,7 +162,14 @@ impl Spec {
             bw,
             fw,
             message,
+            always: false,
         }
+    }
+
+    /// Reports the change even when it is compatible both ways.
+    pub fn always(mut self) -> Spec {
+        self.always = true;
+        self
     }
     /// Sets the pointers (ids in the old and new documents).
     pub fn at(mut self, old_at: Option<u32>, new_at: Option<u32>) -> Spec {
@@ -384,7 +394,7 @@ impl<'a> Cmp<'a> {
         cands_fw: impl FnOnce(&mut Cmp<'a>) -> Vec<Value>,
     ) {
         acc.add((spec.bw, spec.fw));
-        if !cx.emit || (spec.bw == C && spec.fw == C) {
+        if !cx.emit || (spec.bw == C && spec.fw == C && !spec.always) {
             return;
         }
         let cbw = if spec.bw == C { vec![] } else { cands_bw(self) };

@@ -163,6 +163,7 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         let effect = match (bw == C, fw == C) {
             (false, true) => "old documents may carry it with values the new schema rejects",
             (true, false) => "new producers may send it with values old consumers reject",
+            (true, true) => "tolerated in an open model under the lenient profile",
             _ => "each side may carry it with values the other rejects",
         };
         let message = format!(
@@ -170,6 +171,7 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
             if in_b { "added to" } else { "removed from" }
         );
         let spec = Spec::new(rule, bw, fw, message)
+            .always()
             .path(format!("{}/{}", cx.loc.path, doc_escape(n)))
             .at(at_a, at_b)
             .vals(
