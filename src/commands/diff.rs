@@ -99,8 +99,14 @@ pub fn run(req: Request) -> Result<i32, Failure> {
             ))
         }
     };
-    let old = check(&old_dir, &check_options, "base")?;
-    let new = check(&new_dir, &check_options, "head")?;
+    // The two sides are checked at once, one per core.
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| check(&old_dir, &check_options, "base"));
+        let new = check(&new_dir, &check_options, "head");
+        (old.join(), new)
+    });
+    let old = old.map_err(|_| Failure::internal("checking the base workspace panicked"))??;
+    let new = new?;
     let options = DiffOptions {
         profile: req.profile,
         today: check_options.today.clone(),

@@ -244,6 +244,9 @@ impl Sides<'_> {
         let (Some(os), Some(ns)) = schemas else {
             return None; // a contract that does not decode: `weft check` reports it
         };
+        if os == ns && old_v == new_v {
+            return None; // the same schema accepts the same documents
+        }
         let mut changes = Vec::new();
         let (backward, forward) = match weft_compat::compare(&os, &ns, self.profile) {
             Ok(cmp) => {
