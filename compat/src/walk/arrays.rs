@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{pv, subject, Acc, Cmp, Cx, NRef, Spec, Step, C};
+use super::{pv, subject, upper_within, Acc, Cmp, Cx, NRef, Spec, Step, C};
 use crate::eval::item_schemas;
 use crate::schema::types::{ALL, ARR};
 use crate::witness::sample::Tweak;
@@ -78,10 +78,8 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     }
     let (maxa, maxb) = (cx.na.arr.max, cx.nb.arr.max);
     if maxa.map(|x| x.0) != maxb.map(|x| x.0) {
-        let le = |x: Option<(u64, u32)>, y: Option<(u64, u32)>| match (x, y) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(p), Some(q)) => p.0 <= q.0,
+        let le = |x: Option<(u64, u32)>, y: Option<(u64, u32)>| {
+            upper_within(x.map(|v| v.0), y.map(|v| v.0))
         };
         let down = le(maxb, maxa);
         let show = |x: Option<(u64, u32)>| x.map_or("unbounded".to_string(), |v| v.0.to_string());

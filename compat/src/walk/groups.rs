@@ -187,19 +187,6 @@ impl Cmp<'_> {
         let start = self.findings.len();
         self.explain(a, b, &aa, &ab, loc);
         if !excl_b || !excl_a {
-            let na = self.node(0, a);
-            let nb = self.node(1, b);
-            let cx = super::Cx {
-                a,
-                b,
-                na: &na,
-                nb: &nb,
-                loc,
-                emit,
-                common: 0,
-                a_vals_ok: false,
-                b_vals_ok: false,
-            };
             let spec = Spec::new(
                 "one-of-changed",
                 if excl_b { C } else { U },
@@ -207,33 +194,12 @@ impl Cmp<'_> {
                 format!("the `oneOf` branches of {} may overlap, so a value matching several of them is rejected", subject(&loc.path)),
             )
             .at(aa.at, ab.at);
-            let mut acc = Acc(C, C);
-            let (a2, b2) = (a.clone(), b.clone());
-            self.report(
-                &cx,
-                spec,
-                &mut acc,
-                |c| c.variety(0, &a2),
-                |c| c.variety(1, &b2),
-            );
+            self.report_whole(a, b, loc, spec, true, true);
         }
         // Whatever the pairing could not pin down is reported as a whole.
         let open_bw = self.findings[start..].iter().any(|f| f.bw != C);
         let open_fw = self.findings[start..].iter().any(|f| f.fw != C);
         if (bw != C && !open_bw) || (fw != C && !open_fw) {
-            let na = self.node(0, a);
-            let nb = self.node(1, b);
-            let cx = super::Cx {
-                a,
-                b,
-                na: &na,
-                nb: &nb,
-                loc,
-                emit,
-                common: 0,
-                a_vals_ok: false,
-                b_vals_ok: false,
-            };
             let spec = Spec::new(
                 "any-of-changed",
                 if open_bw { C } else { bw },
@@ -241,15 +207,7 @@ impl Cmp<'_> {
                 format!("the alternatives (`anyOf`/`oneOf`) of {} changed in a way the engine compares only as a whole", subject(&loc.path)),
             )
             .at(aa.at, ab.at);
-            let mut acc = Acc(C, C);
-            let (a2, b2) = (a.clone(), b.clone());
-            self.report(
-                &cx,
-                spec,
-                &mut acc,
-                |c| c.variety(0, &a2),
-                |c| c.variety(1, &b2),
-            );
+            self.report_whole(a, b, loc, spec, true, true);
         }
         // The explanation may be stricter than the proof: align it with what was proven.
         for f in &mut self.findings[start..] {
@@ -271,6 +229,47 @@ impl Cmp<'_> {
             }
         }
         (bw, fw)
+    }
+
+    /// Reports `spec` about `a` and `b` as a whole; varied values of side
+    /// `a` (`b`) are the witness candidates when `cand_a` (`cand_b`).
+    fn report_whole(
+        &mut self,
+        a: &NRef,
+        b: &NRef,
+        loc: &Loc,
+        spec: Spec,
+        cand_a: bool,
+        cand_b: bool,
+    ) {
+        let (na, nb) = (self.node(0, a), self.node(1, b));
+        let cx = super::Cx {
+            a,
+            b,
+            na: &na,
+            nb: &nb,
+            loc,
+            emit: true,
+            common: 0,
+            a_vals_ok: false,
+            b_vals_ok: false,
+        };
+        let mut acc = Acc(C, C);
+        let (a2, b2) = (a.clone(), b.clone());
+        let candidates = |c: &mut Cmp<'_>, side: usize, r: &NRef, on: bool| {
+            if on {
+                c.variety(side, r)
+            } else {
+                vec![]
+            }
+        };
+        self.report(
+            &cx,
+            spec,
+            &mut acc,
+            |c| candidates(c, 0, &a2, cand_a),
+            |c| candidates(c, 1, &b2, cand_b),
+        );
     }
 
     fn same_branches_cached(&mut self, aa: &Alts, ab: &Alts) -> bool {
@@ -350,24 +349,10 @@ impl Cmp<'_> {
             };
             self.walk(&x, &y, loc, true);
         }
-        let na = self.node(0, a);
-        let nb = self.node(1, b);
         let subj = subject(&loc.path);
         for i in (0..na_n).filter(|i| !used_a[*i]) {
             let x = aa.combos[i].clone();
             let (bw, _) = self.walk(&x, b, loc, false);
-            let cx = super::Cx {
-                a: &x,
-                b,
-                na: &na,
-                nb: &nb,
-                loc,
-                emit: true,
-                common: 0,
-                a_vals_ok: false,
-                b_vals_ok: false,
-            };
-            let kw = if aa.one { "one-of" } else { "any-of" };
             let rule = if aa.one {
                 "one-of-branch-removed"
             } else {
@@ -389,25 +374,11 @@ impl Cmp<'_> {
                     .cloned(),
                 None,
             );
-            let _ = kw;
-            let mut acc = Acc(C, C);
-            let x2 = x.clone();
-            self.report(&cx, spec, &mut acc, |c| c.variety(0, &x2), |_| vec![]);
+            self.report_whole(&x, b, loc, spec, true, false);
         }
         for j in (0..nb_n).filter(|j| !used_b[*j]) {
             let y = ab.combos[j].clone();
             let (_, fw) = self.walk(a, &y, loc, false);
-            let cx = super::Cx {
-                a,
-                b: &y,
-                na: &na,
-                nb: &nb,
-                loc,
-                emit: true,
-                common: 0,
-                a_vals_ok: false,
-                b_vals_ok: false,
-            };
             let rule = if ab.one {
                 "one-of-branch-added"
             } else {
@@ -416,9 +387,7 @@ impl Cmp<'_> {
             let spec = Spec::new(rule, C, fw, format!("a `{}` branch was added to {subj}: values only it accepts are rejected by old consumers", if ab.one { "oneOf" } else { "anyOf" }))
                 .at(aa.at, ab.branch_ptrs[j])
                 .vals(None, ab.branch_ptrs[j].and_then(|p| self.docs[1].value(p)).cloned());
-            let mut acc = Acc(C, C);
-            let y2 = y.clone();
-            self.report(&cx, spec, &mut acc, |_| vec![], |c| c.variety(1, &y2));
+            self.report_whole(a, &y, loc, spec, false, true);
         }
     }
 }

@@ -442,6 +442,15 @@ impl<'a> Cmp<'a> {
     }
 }
 
+/// Whether the upper bound `x` is within the upper bound `y` (`None`: unbounded).
+pub fn upper_within(x: Option<u64>, y: Option<u64>) -> bool {
+    match (x, y) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(p), Some(q)) => p <= q,
+    }
+}
+
 /// `Compatible` if `p`, else `Unknown`.
 pub fn pv(p: bool) -> Verdict {
     if p {

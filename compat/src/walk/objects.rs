@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{pv, subject, Acc, Cmp, Cx, NRef, Spec, Step, C, U};
+use super::{pv, subject, upper_within, Acc, Cmp, Cx, NRef, Spec, Step, C, U};
 use crate::eval::name_schemas;
 use crate::schema::doc_escape;
 use crate::schema::types::{ALL, OBJ, STR};
@@ -136,29 +136,19 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
         if cx.b_vals_ok {
             fw = C;
         }
-        let decl_ptr =
-            |cmp: &mut Cmp<'_>, side: usize, node: &crate::schema::Node| -> Option<u32> {
-                let _ = cmp;
-                let _ = side;
-                node.obj
-                    .parts
-                    .iter()
-                    .flat_map(|p| p.props.iter())
-                    .find(|(k, _)| k == n)
-                    .map(|(_, id)| *id)
-            };
+        // Where the property is declared in a side's schema document.
+        let decl_ptr = |node: &crate::schema::Node| -> Option<u32> {
+            node.obj
+                .parts
+                .iter()
+                .flat_map(|p| p.props.iter())
+                .find(|(k, _)| k == n)
+                .map(|(_, id)| *id)
+        };
         let (rule, at_a, at_b) = if in_b {
-            (
-                "property-added",
-                pa.first().copied(),
-                decl_ptr(cmp, 1, cx.nb),
-            )
+            ("property-added", pa.first().copied(), decl_ptr(cx.nb))
         } else {
-            (
-                "property-removed",
-                decl_ptr(cmp, 0, cx.na),
-                pb.first().copied(),
-            )
+            ("property-removed", decl_ptr(cx.na), pb.first().copied())
         };
         let effect = match (bw == C, fw == C) {
             (false, true) => "old documents may carry it with values the new schema rejects",
@@ -570,11 +560,7 @@ fn counts(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc, a: &NRef, b: &NRef, sub
                 }
                 best
             };
-        let le = |x: Option<u64>, y: Option<u64>| match (x, y) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(p), Some(q)) => p <= q,
-        };
+        let le = upper_within;
         let ba = bound(cmp, 0, cx.a, cx.na);
         let bb = bound(cmp, 1, cx.b, cx.nb);
         let down = le(maxb.map(|x| x.0), maxa.map(|x| x.0));

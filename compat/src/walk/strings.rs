@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{pv, subject, Acc, Cmp, Cx, NRef, Spec};
+use super::{pv, subject, upper_within, Acc, Cmp, Cx, NRef, Spec};
 use crate::decimal::Decimal;
 use crate::formats;
 use crate::schema::node::DecBound;
@@ -83,10 +83,8 @@ pub fn compare(cmp: &mut Cmp<'_>, cx: &Cx<'_>, acc: &mut Acc) {
     // maxLength
     let (maxa, maxb) = (cx.na.str.max, cx.nb.str.max);
     if maxa.map(|x| x.0) != maxb.map(|x| x.0) {
-        let le = |x: Option<(u64, u32)>, y: Option<(u64, u32)>| match (x, y) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(p), Some(q)) => p.0 <= q.0,
+        let le = |x: Option<(u64, u32)>, y: Option<(u64, u32)>| {
+            upper_within(x.map(|v| v.0), y.map(|v| v.0))
         };
         let narrowed = le(maxb, maxa);
         let rule = if narrowed {
