@@ -6,7 +6,6 @@ use super::{fingerprint, Change, Severity, Subject};
 use crate::check::Report;
 use crate::render::{lineage, Position};
 use crate::source::Loc;
-use crate::spec::duration::parse_duration_ms;
 use crate::spec::flow::{Flow, Step};
 use crate::spec::policy::Policy;
 use crate::spec::Meta;
@@ -318,7 +317,7 @@ fn weakened(
     if dl(a) && !dl(b) {
         c.push("policy-dead-letter-disabled", Severity::Error, true, s.clone(), path, "failed deliveries no longer go to the dead-letter queue: they are dropped after the last attempt".into(), old, new, (Some(true.into()), Some(false.into())));
     }
-    let timeout = |p: &Policy| p.timeout.as_ref().and_then(|t| parse_duration_ms(&t.value));
+    let timeout = |p: &Policy| p.timeout.as_ref().and_then(crate::spec::policy::duration_ms);
     if let (Some(ta), Some(tb)) = (timeout(a), timeout(b)) {
         if tb < ta {
             c.push("policy-timeout-shortened", Severity::Warning, false, s, path, format!("each attempt now times out after {tb} ms instead of {ta} ms: slow answers that used to succeed now fail"), old, new, (Some(ta.into()), Some(tb.into())));

@@ -5,7 +5,6 @@
 //! is well-formed, so one mistake does not hide every other finding.
 
 pub mod contract;
-pub mod duration;
 pub mod flow;
 pub mod function;
 pub mod manifest;

@@ -1,7 +1,6 @@
 //! `kind: policy`: retries, timeouts, circuit breaking, rate limits, dead letters.
 
 use crate::source::Spanned;
-use crate::spec::duration::parse_duration_ms;
 use crate::spec::{spanned_str, Meta};
 use crate::yaml::Node;
 
@@ -27,10 +26,15 @@ impl Retry {
     /// Initial and maximum backoff in milliseconds, when both are well-formed.
     pub fn backoff_ms(&self) -> Option<(u64, u64)> {
         Some((
-            parse_duration_ms(&self.initial.as_ref()?.value)?,
-            parse_duration_ms(&self.max.as_ref()?.value)?,
+            duration_ms(self.initial.as_ref()?)?,
+            duration_ms(self.max.as_ref()?)?,
         ))
     }
+}
+
+/// Milliseconds of a duration as written (`1h30m`), parsed as the plan parses it.
+pub fn duration_ms(text: &Spanned<String>) -> Option<u64> {
+    weft_plan::model::Duration::parse(&text.value).map(|d| d.0)
 }
 
 impl Policy {

@@ -126,6 +126,7 @@ mod tests {
     #[test]
     fn durations_parse_and_print_in_normal_form() {
         assert_eq!(Duration::parse("500ms"), Some(Duration(500)));
+        assert_eq!(Duration::parse("5m"), Some(Duration(300_000)));
         assert_eq!(Duration::parse("1h30m"), Some(Duration(5_400_000)));
         assert_eq!(Duration::parse("90m").unwrap().to_string(), "1h30m");
         assert_eq!(Duration::parse("1500ms").unwrap().to_string(), "1s500ms");
@@ -141,7 +142,7 @@ mod tests {
         assert_eq!(ByteSize::parse("1024KiB").unwrap().to_string(), "1MiB");
         assert_eq!(ByteSize::parse("1000B").unwrap().to_string(), "1KB");
         assert_eq!(ByteSize::parse("0B").unwrap().to_string(), "0B");
-        for bad in ["", "KiB", "5 KiB", "5kb"] {
+        for bad in ["", "KiB", "5 KiB", "5kb", "1TB"] {
             assert_eq!(ByteSize::parse(bad), None, "{bad}");
         }
     }
