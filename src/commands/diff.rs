@@ -41,17 +41,10 @@ fn check(dir: &Path, options: &CheckOptions, side: &str) -> Result<Report, Failu
 }
 
 /// An empty workspace standing for one that does not exist at the base
-/// revision (it is added by the change).
-fn empty_workspace(like: &Path) -> Result<tempfile::TempDir, Failure> {
+/// revision (it is added by the change). Its name is not compared.
+fn empty_workspace() -> Result<tempfile::TempDir, Failure> {
     let dir = tempfile::tempdir().map_err(|e| Failure::input(e.to_string()))?;
-    let name = std::fs::read_to_string(like.join("weft.yaml"))
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("workspace:").map(|n| n.trim().to_string()))
-        })
-        .unwrap_or_else(|| "workspace".into());
-    std::fs::write(dir.path().join("weft.yaml"), format!("workspace: {name}\n"))
+    std::fs::write(dir.path().join("weft.yaml"), "workspace: empty-base\n")
         .map_err(|e| Failure::input(e.to_string()))?;
     Ok(dir)
 }
@@ -87,7 +80,7 @@ pub fn run(req: Request) -> Result<i32, Failure> {
             let base_label = old.label.clone();
             keep.push(old);
             if !old_dir.join("weft.yaml").is_file() {
-                let empty = empty_workspace(&new_dir)?;
+                let empty = empty_workspace()?;
                 old_dir = empty.path().to_path_buf();
                 keep_empty = Some(empty);
             }

@@ -5,11 +5,12 @@
 
 use super::locate::locate;
 use super::usage::Usage;
-use super::{fingerprint, Breaks, Change, ContractDiff, DiffOptions, Severity, Subject};
+use super::{Breaks, Change, ContractDiff, DiffOptions, Severity, Subject};
 use crate::check::Report;
 use crate::render::Position;
 use crate::spec::contract::Contract;
 use crate::spec::shape::{Deprecation, FieldType, Object};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use weft_compat::{Profile, Verdict};
 
@@ -32,20 +33,19 @@ fn by_name(report: &Report) -> BTreeMap<&str, BTreeMap<u64, usize>> {
 struct Sides<'a> {
     old: &'a Report,
     new: &'a Report,
-    old_usage: &'a Usage,
-    new_usage: &'a Usage,
+    old_usage: &'a Usage<'a>,
+    new_usage: &'a Usage<'a>,
     profile: Profile,
     today: &'a str,
 }
 
 pub fn compare(
-    old: &Report,
-    new: &Report,
     old_usage: &Usage,
     new_usage: &Usage,
     profile: Profile,
     options: &DiffOptions,
 ) -> Vec<ContractDiff> {
+    let (old, new) = (old_usage.report, new_usage.report);
     let sides = Sides {
         old,
         new,
@@ -149,26 +149,14 @@ impl Sides<'_> {
             backward_compatible: None,
             forward_compatible: None,
             changes: vec![Change {
-                rule,
-                severity: Severity::Info,
-                fingerprint: fingerprint(rule, &subject, "", ""),
-                subject,
-                path: String::new(),
-                message,
-                breaks: None,
-                breaking: false,
-                approved: None,
-                old: None,
                 new: Some(Self::position(self.new, c.meta.name.loc)),
-                old_value: None,
-                new_value: None,
-                witness: None,
                 impact: self
                     .new_usage
                     .of_contract(&key)
                     .iter()
                     .map(|u| u.impact.clone())
                     .collect(),
+                ..Change::new(rule, Severity::Info, subject, "", message, None, None)
             }],
         }
     }
@@ -186,7 +174,13 @@ impl Sides<'_> {
             .iter()
             .map(|u| u.impact.clone())
             .collect();
-        let rule = "contract-removed";
+        let severity = if impact.is_empty() {
+            Severity::Info
+        } else {
+            Severity::Error
+        };
+        let message =
+            format!("contract `{key}` was removed: whoever still sends or expects it breaks");
         ContractDiff {
             contract: key.clone(),
             status: "removed",
@@ -195,30 +189,22 @@ impl Sides<'_> {
             backward_compatible: Some(false),
             forward_compatible: Some(false),
             changes: vec![Change {
-                rule,
-                severity: if impact.is_empty() {
-                    Severity::Info
-                } else {
-                    Severity::Error
-                },
-                fingerprint: fingerprint(rule, &subject, "", ""),
-                subject,
-                path: String::new(),
-                message: format!(
-                    "contract `{key}` was removed: whoever still sends or expects it breaks"
-                ),
                 breaks: Some(Breaks {
                     backward: "incompatible",
                     forward: "incompatible",
                 }),
                 breaking: true,
-                approved: None,
                 old: Some(Self::position(self.old, c.meta.name.loc)),
-                new: None,
-                old_value: None,
-                new_value: None,
-                witness: None,
                 impact,
+                ..Change::new(
+                    "contract-removed",
+                    severity,
+                    subject,
+                    "",
+                    message,
+                    None,
+                    None,
+                )
             }],
         }
     }
@@ -256,26 +242,23 @@ impl Sides<'_> {
                 (cmp.backward, cmp.forward)
             }
             Err(e) => {
-                let rule = "schema-not-comparable";
+                let message = format!("the schemas cannot be compared: {e}");
                 changes.push(Change {
-                    rule,
-                    severity: Severity::Warning,
-                    fingerprint: fingerprint(rule, &subject, "", ""),
-                    subject: subject.clone(),
-                    path: String::new(),
-                    message: format!("the schemas cannot be compared: {e}"),
                     breaks: Some(Breaks {
                         backward: "unknown",
                         forward: "unknown",
                     }),
-                    breaking: false,
-                    approved: None,
                     old: Some(Self::position(self.old, a.meta.name.loc)),
                     new: Some(Self::position(self.new, b.meta.name.loc)),
-                    old_value: None,
-                    new_value: None,
-                    witness: None,
-                    impact: Vec::new(),
+                    ..Change::new(
+                        "schema-not-comparable",
+                        Severity::Warning,
+                        subject.clone(),
+                        "",
+                        message,
+                        None,
+                        None,
+                    )
                 });
                 (Verdict::Unknown, Verdict::Unknown)
             }
@@ -374,24 +357,12 @@ impl Sides<'_> {
         if bumped && breaking {
             message = format!("{message} (allowed: the major version was bumped to `{new_key}`)");
         }
-        let extra = format!(
-            "{}|{}",
-            ch.old.as_ref().map(|v| v.to_string()).unwrap_or_default(),
-            ch.new.as_ref().map(|v| v.to_string()).unwrap_or_default()
-        );
         Change {
-            rule,
-            severity,
-            fingerprint: fingerprint(rule, subject, &ch.path, &extra),
-            subject: subject.clone(),
-            path: ch.path.clone(),
-            message,
             breaks: Some(Breaks {
                 backward: ch.backward.as_str(),
                 forward: ch.forward.as_str(),
             }),
             breaking: breaking && !scheduled,
-            approved: None,
             old: Some(Self::position(
                 self.old,
                 locate(a, ch.old_pointer.as_deref()),
@@ -400,10 +371,17 @@ impl Sides<'_> {
                 self.new,
                 locate(b, ch.new_pointer.as_deref()),
             )),
-            old_value: ch.old,
-            new_value: ch.new,
             witness: ch.witness,
             impact,
+            ..Change::new(
+                rule,
+                severity,
+                subject.clone(),
+                &ch.path,
+                message,
+                ch.old,
+                ch.new,
+            )
         }
     }
 
@@ -443,7 +421,7 @@ impl Sides<'_> {
                     changes.iter().filter(|c| c.breaking).count(),
                     ov.major,
                     ov.major + 1,
-                    subject.name.split('@').next().unwrap_or(""),
+                    a.meta.name.value,
                     ov.major + 1,
                     ov.major
                 ),
@@ -461,22 +439,19 @@ impl Sides<'_> {
             return None;
         };
         let loc = |c: &Contract| c.version.as_ref().map_or(c.meta.name.loc, |v| v.loc);
+        let values = (Some(json!(ov.to_string())), Some(json!(nv.to_string())));
         Some(Change {
-            rule,
-            severity: Severity::Error,
-            fingerprint: fingerprint(rule, subject, "", &format!("{ov}|{nv}")),
-            subject: subject.clone(),
-            path: String::new(),
-            message,
-            breaks: None,
-            breaking: false,
-            approved: None,
             old: Some(Self::position(self.old, loc(a))),
             new: Some(Self::position(self.new, loc(b))),
-            old_value: Some(serde_json::json!(ov.to_string())),
-            new_value: Some(serde_json::json!(nv.to_string())),
-            witness: None,
-            impact: Vec::new(),
+            ..Change::new(
+                rule,
+                Severity::Error,
+                subject.clone(),
+                "",
+                message,
+                values.0,
+                values.1,
+            )
         })
     }
 }

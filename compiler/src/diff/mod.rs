@@ -135,6 +135,40 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change without places, verdicts, witness or impact (set them with
+    /// struct update syntax); its fingerprint comes from the rule, subject,
+    /// path and the two values.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        subject: Subject,
+        path: &str,
+        message: String,
+        old_value: Option<serde_json::Value>,
+        new_value: Option<serde_json::Value>,
+    ) -> Change {
+        let text =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        let extra = format!("{}|{}", text(&old_value), text(&new_value));
+        Change {
+            rule,
+            severity,
+            fingerprint: fingerprint(rule, &subject, path, &extra),
+            subject,
+            path: path.to_string(),
+            message,
+            breaks: None,
+            breaking: false,
+            approved: None,
+            old: None,
+            new: None,
+            old_value,
+            new_value,
+            witness: None,
+            impact: Vec::new(),
+        }
+    }
+
     /// Whether this change makes the diff fail.
     pub fn fails(&self) -> bool {
         self.severity == Severity::Error && self.approved.is_none()
@@ -225,8 +259,8 @@ pub fn compare(old: &Report, new: &Report, options: &DiffOptions) -> Result<Diff
     });
     let old_usage = usage::Usage::of(old);
     let new_usage = usage::Usage::of(new);
-    let mut contracts = contracts::compare(old, new, &old_usage, &new_usage, profile, options);
-    let mut changes = specs::compare(old, new);
+    let mut contracts = contracts::compare(&old_usage, &new_usage, profile, options);
+    let mut changes = specs::compare(&old_usage, &new_usage);
     let approvals = approvals::read(&new.compilation.root, &options.today)?;
     let mut notes = approvals.apply(
         contracts

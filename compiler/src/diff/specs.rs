@@ -2,7 +2,8 @@
 //! keys, policies), systems (base URL, auth), policies that weaken delivery,
 //! ownership (systems of record) and mappings whose lineage changed.
 
-use super::{fingerprint, Change, Severity, Subject};
+use super::usage::Usage;
+use super::{Change, Severity, Subject};
 use crate::check::Report;
 use crate::render::{lineage, Position};
 use crate::source::Loc;
@@ -44,27 +45,11 @@ impl Changes {
         new: Option<At>,
         values: (Option<Json>, Option<Json>),
     ) {
-        let extra = format!(
-            "{}|{}",
-            values.0.as_ref().map(Json::to_string).unwrap_or_default(),
-            values.1.as_ref().map(Json::to_string).unwrap_or_default()
-        );
         self.out.push(Change {
-            rule,
-            severity,
-            fingerprint: fingerprint(rule, &subject, path, &extra),
-            subject,
-            path: path.to_string(),
-            message,
-            breaks: None,
             breaking,
-            approved: None,
             old: old.map(At::position),
             new: new.map(At::position),
-            old_value: values.0,
-            new_value: values.1,
-            witness: None,
-            impact: Vec::new(),
+            ..Change::new(rule, severity, subject, path, message, values.0, values.1)
         });
     }
 }
@@ -108,12 +93,12 @@ fn written(meta: &Meta, key: &str) -> (Option<Json>, Loc) {
     }
 }
 
-pub fn compare(old: &Report, new: &Report) -> Vec<Change> {
+pub fn compare(old: &Usage, new: &Usage) -> Vec<Change> {
     let mut c = Changes { out: Vec::new() };
-    flows(old, new, &mut c);
-    systems(old, new, &mut c);
-    policies(old, new, &mut c);
-    ownership(old, new, &mut c);
+    flows(old.report, new.report, &mut c);
+    systems(old.report, new.report, &mut c);
+    policies(old.report, new.report, &mut c);
+    ownership(old.report, new.report, &mut c);
     mappings(old, new, &mut c);
     c.out
 }
@@ -317,7 +302,11 @@ fn weakened(
     if dl(a) && !dl(b) {
         c.push("policy-dead-letter-disabled", Severity::Error, true, s.clone(), path, "failed deliveries no longer go to the dead-letter queue: they are dropped after the last attempt".into(), old, new, (Some(true.into()), Some(false.into())));
     }
-    let timeout = |p: &Policy| p.timeout.as_ref().and_then(crate::spec::policy::duration_ms);
+    let timeout = |p: &Policy| {
+        p.timeout
+            .as_ref()
+            .and_then(crate::spec::policy::duration_ms)
+    };
     if let (Some(ta), Some(tb)) = (timeout(a), timeout(b)) {
         if tb < ta {
             c.push("policy-timeout-shortened", Severity::Warning, false, s, path, format!("each attempt now times out after {tb} ms instead of {ta} ms: slow answers that used to succeed now fail"), old, new, (Some(ta.into()), Some(tb.into())));
@@ -457,14 +446,20 @@ fn ownership(old: &Report, new: &Report, c: &mut Changes) {
     }
 }
 
-fn mappings(old: &Report, new: &Report, c: &mut Changes) {
+fn mappings(old: &Usage, new: &Usage, c: &mut Changes) {
     let (a, b) = (
-        named(&old.compilation.specs.mappings),
-        named(&new.compilation.specs.mappings),
+        named(&old.report.compilation.specs.mappings),
+        named(&new.report.compilation.specs.mappings),
     );
-    added_removed("mapping", (old, &a), (new, &b), Severity::Info, c);
+    added_removed(
+        "mapping",
+        (old.report, &a),
+        (new.report, &b),
+        Severity::Info,
+        c,
+    );
     for name in a.keys().filter(|n| b.contains_key(*n)) {
-        let (Ok(la), Ok(lb)) = (lineage::of(old, name), lineage::of(new, name)) else {
+        let (Some(la), Some(lb)) = (old.lineage(name), new.lineage(name)) else {
             continue;
         };
         let fields = |l: &lineage::MappingLineage| -> BTreeMap<String, (Vec<String>, Position)> {
@@ -477,7 +472,7 @@ fn mappings(old: &Report, new: &Report, c: &mut Changes) {
                 })
                 .collect()
         };
-        let (fa, fb) = (fields(&la), fields(&lb));
+        let (fa, fb) = (fields(la), fields(lb));
         let targets: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
         for t in targets {
             let (x, y) = (fa.get(t), fb.get(t));
@@ -497,32 +492,23 @@ fn mappings(old: &Report, new: &Report, c: &mut Changes) {
                 x.map(|v| Json::from(v.0.clone())),
                 y.map(|v| Json::from(v.0.clone())),
             );
-            let extra = format!(
-                "{}|{}",
-                values.0.as_ref().map(Json::to_string).unwrap_or_default(),
-                values.1.as_ref().map(Json::to_string).unwrap_or_default()
+            let message = format!(
+                "target field `{t}` of mapping `{name}` came from {} and now comes from {}",
+                show(x),
+                show(y)
             );
-            let sub = subject("mapping", name);
             c.out.push(Change {
-                rule: "mapping-lineage-changed",
-                severity: Severity::Warning,
-                fingerprint: fingerprint("mapping-lineage-changed", &sub, t, &extra),
-                subject: sub,
-                path: t.clone(),
-                message: format!(
-                    "target field `{t}` of mapping `{name}` came from {} and now comes from {}",
-                    show(x),
-                    show(y)
-                ),
-                breaks: None,
-                breaking: false,
-                approved: None,
                 old: x.map(|v| v.1.clone()),
                 new: y.map(|v| v.1.clone()),
-                old_value: values.0,
-                new_value: values.1,
-                witness: None,
-                impact: Vec::new(),
+                ..Change::new(
+                    "mapping-lineage-changed",
+                    Severity::Warning,
+                    subject("mapping", name),
+                    t,
+                    message,
+                    values.0,
+                    values.1,
+                )
             });
         }
     }

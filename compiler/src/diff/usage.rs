@@ -18,10 +18,12 @@ pub struct Use {
     pub paths: Option<Vec<(String, Position)>>,
 }
 
-/// Uses by contract (`Name@MAJOR`).
-#[derive(Default)]
-pub struct Usage {
+/// One version of the workspace: its uses by contract (`Name@MAJOR`) and
+/// the lineage of its mappings, computed once for every rule that needs them.
+pub struct Usage<'r> {
+    pub report: &'r Report,
     uses: BTreeMap<String, Vec<Use>>,
+    lineages: BTreeMap<String, lineage::MappingLineage>,
 }
 
 /// A lineage path (`line_items[].price`) as a document path (`/line_items/*/price`).
@@ -46,17 +48,20 @@ pub fn pointer_of(lineage_path: &str) -> String {
 
 /// Whether two document paths overlap: one is the other or lies inside it.
 pub fn overlaps(a: &str, b: &str) -> bool {
-    let seg = |p: &str| -> Vec<String> { p.split('/').skip(1).map(str::to_string).collect() };
-    let (a, b) = (seg(a), seg(b));
-    a.iter()
-        .zip(b.iter())
+    a.split('/')
+        .skip(1)
+        .zip(b.split('/').skip(1))
         .all(|(x, y)| x == y || x == "*" || y == "*")
 }
 
-impl Usage {
+impl<'r> Usage<'r> {
     /// The uses in `report`'s workspace.
-    pub fn of(report: &Report) -> Usage {
-        let mut u = Usage::default();
+    pub fn of(report: &'r Report) -> Usage<'r> {
+        let mut u = Usage {
+            report,
+            uses: BTreeMap::new(),
+            lineages: BTreeMap::new(),
+        };
         let c = &report.compilation;
         let specs = &c.specs;
         let key = |slot: Option<&RefSlot>| -> Option<String> {
@@ -114,6 +119,9 @@ impl Usage {
                         paths,
                     },
                 );
+            }
+            if let Some(l) = lin {
+                u.lineages.insert(name.clone(), l);
             }
         }
         for f in specs.flows.iter().filter(|f| f.meta.is_workspace()) {
@@ -247,6 +255,11 @@ impl Usage {
             }
         }
         u
+    }
+
+    /// The lineage of a workspace mapping that passes `weft check`.
+    pub fn lineage(&self, mapping: &str) -> Option<&lineage::MappingLineage> {
+        self.lineages.get(mapping)
     }
 
     fn add(&mut self, contract: String, u: Use) {

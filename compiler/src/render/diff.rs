@@ -5,11 +5,10 @@ use crate::diff::{Change, ContractDiff, DiffReport, Impact};
 use std::fmt::Write;
 
 fn mark(c: &Change) -> &'static str {
-    match (c.severity.as_str(), c.approved.is_some()) {
-        (_, true) => "approved",
-        ("error", _) => "error",
-        ("warning", _) => "warning",
-        _ => "info",
+    if c.approved.is_some() {
+        "approved"
+    } else {
+        c.severity.as_str()
     }
 }
 

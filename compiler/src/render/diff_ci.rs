@@ -3,8 +3,8 @@
 
 use super::github::{escape_data, escape_property};
 use super::sarif::{level, location};
-use crate::diff::{Change, DiffReport, DIFF_RULES};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use crate::diff::{Change, DiffReport, Severity, DIFF_RULES};
+use quick_junit::{Report, TestSuite};
 use serde_json::{json, Value};
 
 fn place(c: &Change) -> Option<&super::Position> {
@@ -30,10 +30,11 @@ fn text(c: &Change) -> String {
 pub fn github(r: &DiffReport) -> String {
     let mut out = String::new();
     for c in r.all_changes() {
-        let command = match (c.severity.as_str(), c.approved.is_some()) {
-            ("error", false) => "error",
-            ("info", _) => continue,
-            _ => "warning",
+        let command = match c.severity {
+            Severity::Info => continue,
+            Severity::Error if !c.fails() => "warning",
+            Severity::Error => "error",
+            Severity::Warning => "warning",
         };
         let title = escape_property(&format!("weft diff: {}", c.rule));
         match place(c) {
@@ -133,32 +134,21 @@ pub fn junit(r: &DiffReport) -> String {
         }
     }
     for (name, changes) in groups {
-        let failing: Vec<&&Change> = changes.iter().filter(|c| c.fails()).collect();
-        let status = if failing.is_empty() {
-            TestCaseStatus::success()
-        } else {
-            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!("{} unapproved error(s)", failing.len()));
-            s.set_type("weft-diff");
-            s.set_description(
-                failing
-                    .iter()
-                    .map(|c| text(c))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
-            s
-        };
-        let mut case = TestCase::new(name, status);
-        case.set_classname("weft diff");
-        let others: Vec<String> = changes
-            .iter()
-            .filter(|c| !c.fails())
+        let (failing, others): (Vec<&Change>, Vec<&Change>) =
+            changes.into_iter().partition(|c| c.fails());
+        let failing: Vec<String> = failing.into_iter().map(text).collect();
+        let others: Vec<String> = others
+            .into_iter()
             .map(|c| format!("{}: {}", c.severity.as_str(), text(c)))
             .collect();
-        if !others.is_empty() {
-            case.set_system_out(others.join("\n"));
-        }
+        let case = super::junit::case(
+            &name,
+            "weft diff",
+            "weft-diff",
+            "unapproved error(s)",
+            &failing,
+            &others,
+        );
         suite.add_test_case(case);
     }
     report.add_test_suite(suite);

@@ -20,36 +20,42 @@ pub fn render(suite_name: &str, files: &[String], findings: &[Finding]) -> Strin
             .iter()
             .filter(|f| &f.position.file == file && f.suppressed.is_none())
             .collect();
-        let errors: Vec<&&Finding> = mine.iter().filter(|f| f.severity == "error").collect();
-        let status = if errors.is_empty() {
-            TestCaseStatus::success()
-        } else {
-            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!("{} error(s)", errors.len()));
-            s.set_type("weft-check");
-            s.set_description(
-                errors
-                    .iter()
-                    .map(|f| line(f))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
-            s
-        };
-        let mut case = TestCase::new(file.as_str(), status);
-        case.set_classname(suite_name);
-        let others: Vec<String> = mine
-            .iter()
-            .filter(|f| f.severity != "error")
-            .map(|f| line(f))
-            .collect();
-        if !others.is_empty() {
-            case.set_system_out(others.join("\n"));
-        }
+        let (errors, others): (Vec<&&Finding>, Vec<&&Finding>) =
+            mine.iter().partition(|f| f.severity == "error");
+        let errors: Vec<String> = errors.iter().map(|f| line(f)).collect();
+        let others: Vec<String> = others.iter().map(|f| line(f)).collect();
+        let case = case(file, suite_name, "weft-check", "error(s)", &errors, &others);
         suite.add_test_case(case);
     }
     report.add_test_suite(suite);
     report.to_string().unwrap_or_default()
+}
+
+/// A test case that fails with `failures` (one line each; `what` names them
+/// in the message, e.g. "error(s)") and carries `others` as its output.
+pub(crate) fn case(
+    name: &str,
+    classname: &str,
+    kind: &str,
+    what: &str,
+    failures: &[String],
+    others: &[String],
+) -> TestCase {
+    let status = if failures.is_empty() {
+        TestCaseStatus::success()
+    } else {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_message(format!("{} {what}", failures.len()));
+        s.set_type(kind);
+        s.set_description(failures.join("\n"));
+        s
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(classname);
+    if !others.is_empty() {
+        case.set_system_out(others.join("\n"));
+    }
+    case
 }
 
 fn line(f: &Finding) -> String {
