@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::Path;
-use support::{copy_tree, repo, weft_in};
+use support::{copy_tree, git, repo, weft_in};
 use weft_compiler::diff::{compare, DiffOptions, DiffReport};
 use weft_compiler::render::{diff as render, diff_ci};
 use weft_compiler::{check_workspace, CheckOptions};
@@ -250,24 +250,6 @@ fn the_json_form_follows_its_schema() {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// A repository with the workspace in a subfolder: a base commit, then a
 /// head commit that renames a file, breaks a contract and bumps its version
 /// correctly for a compatible change elsewhere.
@@ -338,7 +320,6 @@ fn diff_between_git_revisions_of_a_subfolder_workspace() {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("version: 3.2.0", "version: 4.0.0")).unwrap();
     let run = weft_in(&ws, &["diff", "--base", "HEAD~1"]);
-    println!("{}", run.stdout);
     assert!(
         run.stdout
             .contains("erp.SalesOrder@3 -> erp.SalesOrder@4 (major-bumped"),
@@ -461,4 +442,45 @@ fn the_rule_reference_is_current() {
         ));
     }
     support::assert_generated("docs/diff-rules.md", &md, "the_rule_reference_is_current");
+}
+
+/// A broken approvals file stops the diff with the place and the fix.
+#[test]
+fn a_broken_approvals_file_says_where_and_what() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    edited_northwind(&ws, &[]);
+    let options = CheckOptions {
+        today: TODAY.into(),
+    };
+    let report = check_workspace(&ws, &options).unwrap();
+    let diff_options = DiffOptions {
+        profile: None,
+        today: TODAY.into(),
+        allow_breaking: false,
+        base_label: "base".into(),
+        head_label: "head".into(),
+    };
+    for (text, expected) in [
+        (
+            "approvals:\n  - fingerprint: wd-000000000000\n    reason: r\n    expires: 2026-13-45\n",
+            "weft-approvals.yaml:4:14: `expires: 2026-13-45` is not a date: write YYYY-MM-DD",
+        ),
+        (
+            "approvals:\n  - fingerprint: wd-000000000000\n    reason: r\n    expiry: 2026-12-31\n",
+            "weft-approvals.yaml:4:5: unknown key `expiry`: an approval has `fingerprint`, `reason` and `expires`",
+        ),
+        (
+            "approvals:\n  - fingerprint: wd-000000000000\n    expires: 2026-12-31\n",
+            "weft-approvals.yaml:2:5: this approval needs `reason:`",
+        ),
+        (
+            "approval:\n  - fingerprint: wd-000000000000\n",
+            "weft-approvals.yaml:1:1: unknown key `approval`: the file holds only `approvals:`",
+        ),
+    ] {
+        std::fs::write(ws.join("weft-approvals.yaml"), text).unwrap();
+        let err = compare(&report, &report, &diff_options).unwrap_err();
+        assert!(err.starts_with(expected), "{err}");
+    }
 }

@@ -73,3 +73,23 @@ pub fn assert_generated(rel: &str, generated: &str, test_name: &str) {
         "{rel} is stale: run `WEFT_UPDATE_DOCS=1 cargo test --test cli {test_name}`"
     );
 }
+
+/// Runs git in `dir` with a fixed identity; panics with git's message when it fails.
+#[allow(dead_code)] // not every test binary uses it
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

@@ -14,7 +14,7 @@
 //! approval approves nothing and is reported; an unused one is reported so
 //! the file does not fill up with stale entries.
 
-use super::{fingerprint, Approved, Change, Severity, Subject};
+use super::{Approved, Change, Severity, Subject};
 use crate::source::{FileId, Origin, SourceFile};
 use crate::yaml::{load_documents, Limits, Node};
 use std::path::Path;
@@ -41,13 +41,15 @@ pub struct Approvals {
 }
 
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()
+}
+
+/// The first key of a map that is not one of `known`, with its place.
+fn unknown_key<'n>(node: &'n Node, known: &[&str]) -> Option<&'n crate::yaml::Key> {
+    node.as_map()?
+        .iter()
+        .map(|(k, _)| k)
+        .find(|k| !known.contains(&k.name.as_str()))
 }
 
 /// Reads `weft-approvals.yaml` in `root` (none: no approvals). An error says
@@ -75,6 +77,12 @@ pub fn read(root: &Path, today: &str) -> Result<Approvals, String> {
     }
     let mut list = Vec::new();
     for doc in &docs {
+        if let Some(k) = unknown_key(&doc.root, &["approvals"]) {
+            return Err(at(
+                k.loc.start,
+                format!("unknown key `{}`: the file holds only `approvals:`", k.name),
+            ));
+        }
         let Some(items) = doc.root.get("approvals").and_then(Node::as_seq) else {
             return Err(at(
                 doc.root.loc.start,
@@ -82,6 +90,15 @@ pub fn read(root: &Path, today: &str) -> Result<Approvals, String> {
             ));
         };
         for item in items {
+            if let Some(k) = unknown_key(item, &["fingerprint", "reason", "expires"]) {
+                return Err(at(
+                    k.loc.start,
+                    format!(
+                        "unknown key `{}`: an approval has `fingerprint`, `reason` and `expires`",
+                        k.name
+                    ),
+                ));
+            }
             let field = |key: &str| -> Result<String, String> {
                 match item.get_str(key) {
                     Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
@@ -96,7 +113,9 @@ pub fn read(root: &Path, today: &str) -> Result<Approvals, String> {
             if !is_date(&expires) {
                 return Err(at(
                     item.get("expires").map_or(item.loc.start, |n| n.loc.start),
-                    format!("`expires: {expires}` is not a date: write YYYY-MM-DD"),
+                    format!(
+                        "`expires: {expires}` is not a date: write YYYY-MM-DD, e.g. 2026-12-31"
+                    ),
                 ));
             }
             let (line, _) = file.line_col(item.loc.start as usize);
@@ -185,21 +204,5 @@ fn note(rule: &'static str, severity: Severity, a: &Approval, message: String) -
         kind: "approval",
         name: a.fingerprint.clone(),
     };
-    Change {
-        rule,
-        severity,
-        fingerprint: fingerprint(rule, &subject, "", &a.expires),
-        subject,
-        path: a.at.clone(),
-        message,
-        breaks: None,
-        breaking: false,
-        approved: None,
-        old: None,
-        new: None,
-        old_value: None,
-        new_value: None,
-        witness: None,
-        impact: Vec::new(),
-    }
+    Change::new(rule, severity, subject, &a.at, message, None, None)
 }
