@@ -496,3 +496,24 @@ fn a_broken_approvals_file_says_where_and_what() {
         assert!(err.starts_with(expected), "{err}");
     }
 }
+
+/// A file moved without edits is a rename with no text diff, and nothing
+/// about the contract in it changes.
+#[test]
+fn a_moved_file_is_a_rename_and_not_a_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    edited_northwind(&old, &[]);
+    edited_northwind(&new, &[]);
+    std::fs::create_dir_all(new.join("contracts/moved")).unwrap();
+    std::fs::rename(new.join(ACK), new.join("contracts/moved/ack.yaml")).unwrap();
+    let report = diff_dirs(&old, &new, false);
+    assert!(report.contracts.is_empty() && report.changes.is_empty());
+    assert_eq!(report.files.len(), 1, "{:?}", report.files);
+    let f = &report.files[0];
+    assert_eq!(
+        (f.status, f.old.as_deref(), f.new.as_deref()),
+        ("renamed", Some(ACK), Some("contracts/moved/ack.yaml"))
+    );
+    assert!(f.diff.is_empty());
+}

@@ -24,6 +24,10 @@ pub struct FileChange {
 /// Files this similar or more (0..1, by lines) count as renamed.
 const RENAME_SIMILARITY: f32 = 0.5;
 
+/// Most removed × added file pairs compared for similarity; beyond it only
+/// files with the same text count as renamed.
+const MAX_SIMILARITY_PAIRS: usize = 2_500;
+
 fn workspace_files(report: &Report) -> BTreeMap<String, String> {
     report
         .compilation
@@ -47,13 +51,30 @@ pub fn compare(old: &Report, new: &Report) -> Vec<FileChange> {
     let mut out = Vec::new();
     let mut removed: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let mut added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    // Renames: the most similar pairs first.
+    // Renames: the same text first (cheap, however many files moved), then
+    // the most similar pairs, compared only while their number stays small
+    // (each comparison is a line diff).
     let mut pairs: Vec<(f32, &String, &String)> = Vec::new();
+    let by_text: std::collections::HashMap<&str, Vec<&String>> =
+        added.iter().fold(Default::default(), |mut m, n| {
+            m.entry(b[*n].as_str()).or_default().push(*n);
+            m
+        });
     for r in &removed {
-        for n in &added {
-            let ratio = TextDiff::from_lines(&a[*r], &b[*n]).ratio();
-            if ratio >= RENAME_SIMILARITY {
-                pairs.push((ratio, r, n));
+        for n in by_text.get(a[*r].as_str()).into_iter().flatten() {
+            pairs.push((1.0, r, n));
+        }
+    }
+    if removed.len() * added.len() <= MAX_SIMILARITY_PAIRS {
+        for r in &removed {
+            for n in &added {
+                if a[*r] == b[*n] {
+                    continue; // paired above
+                }
+                let ratio = TextDiff::from_lines(&a[*r], &b[*n]).ratio();
+                if ratio >= RENAME_SIMILARITY {
+                    pairs.push((ratio, r, n));
+                }
             }
         }
     }
