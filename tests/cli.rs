@@ -312,12 +312,7 @@ fn weft_test_shows_a_diff_when_a_mapping_changes() {
     let tmp = tempfile::tempdir().unwrap();
     support::copy_tree(&repo().join("specs/northwind"), tmp.path());
     let mapping = tmp.path().join("mappings/orders.weft");
-    let text = std::fs::read_to_string(&mapping).unwrap();
-    std::fs::write(
-        &mapping,
-        text.replacen("\"SHOP-{source.id}\"", "\"SHOPIFY-{source.id}\"", 1),
-    )
-    .unwrap();
+    support::replace_in(&mapping, "\"SHOP-{source.id}\"", "\"SHOPIFY-{source.id}\"");
     let run = weft(&["test", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert!(
@@ -383,16 +378,11 @@ fn generated_inputs_find_an_output_the_target_rejects() {
     let tmp = tempfile::tempdir().unwrap();
     support::copy_tree(&repo().join("tests/fixtures/properties"), tmp.path());
     let path = tmp.path().join("mappings.weft");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
+    support::replace_in(
         &path,
-        text.replacen(
-            "per_carton = source.total_qty / source.cartons\n",
-            "per_carton = null\n",
-            1,
-        ),
-    )
-    .unwrap();
+        "per_carton = source.total_qty / source.cartons\n",
+        "per_carton = null\n",
+    );
     let run = weft(&["test", tmp.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -438,19 +428,13 @@ fn a_secret_under_a_repeated_key_is_reported_and_never_printed() {
         tmp.path(),
     );
     let specs = tmp.path().join("specs.yaml");
-    let text = std::fs::read_to_string(&specs).unwrap();
     let from = "auth: { bearer: { env: ERP_TOKEN } }";
-    assert!(text.contains(from));
     // The second `bearer` is dropped as a duplicate, but its text is in the file.
-    std::fs::write(
+    support::replace_in(
         &specs,
-        text.replacen(
-            from,
-            "auth:\n  bearer: { env: ERP_TOKEN }\n  bearer: hunter2-very-secret",
-            1,
-        ),
-    )
-    .unwrap();
+        from,
+        "auth:\n  bearer: { env: ERP_TOKEN }\n  bearer: hunter2-very-secret",
+    );
     for format in ["human", "json", "github", "sarif", "junit"] {
         let run = weft(&["check", "--format", format, tmp.path().to_str().unwrap()]);
         assert_eq!(run.code, 1, "{format}");
@@ -471,10 +455,8 @@ fn a_broken_flow_condition_is_a_syntax_error_at_its_place() {
     let tmp = tempfile::tempdir().unwrap();
     support::copy_tree(&repo().join("specs/northwind"), tmp.path());
     let flow = tmp.path().join("flows/orders-to-erp.yaml");
-    let text = std::fs::read_to_string(&flow).unwrap();
     let from = "current.total > 10000";
-    assert!(text.contains(from));
-    std::fs::write(&flow, text.replacen(from, "current.total >>> (10000 + ", 1)).unwrap();
+    let text = support::replace_in(&flow, from, "current.total >>> (10000 + ");
     let run = weft(&["check", "--format", "json", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -504,14 +486,8 @@ fn a_contract_that_does_not_decode_reports_one_error_not_a_cascade() {
     let tmp = tempfile::tempdir().unwrap();
     support::copy_tree(&repo().join("specs/northwind"), tmp.path());
     let schema = tmp.path().join("contracts/shopify/order.schema.json");
-    let text = std::fs::read_to_string(&schema).unwrap();
     let from = "https://json-schema.org/draft/2020-12/schema";
-    assert!(text.contains(from));
-    std::fs::write(
-        &schema,
-        text.replacen(from, "https://example.com/my-dialect", 1),
-    )
-    .unwrap();
+    support::replace_in(&schema, from, "https://example.com/my-dialect");
     let run = weft(&["check", "--format", "json", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 1);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -546,14 +522,12 @@ fn a_mapping_with_only_warnings_still_runs() {
     let tmp = tempfile::tempdir().unwrap();
     support::copy_tree(&repo().join("specs/northwind"), tmp.path());
     let mapping = tmp.path().join("mappings/orders.weft");
-    let text = std::fs::read_to_string(&mapping).unwrap();
     let from = "id          = \"SHOP-{source.id}\"";
-    assert!(text.contains(from));
-    std::fs::write(
+    support::replace_in(
         &mapping,
-        text.replacen(from, "id          = \"SHOP-{source.id}\" ?? \"none\"", 1),
-    )
-    .unwrap();
+        from,
+        "id          = \"SHOP-{source.id}\" ?? \"none\"",
+    );
     let dir = tmp.path().to_str().unwrap();
     let check = weft(&["check", "--format", "json", dir]);
     assert_eq!(check.code, 0, "{}", check.stdout);

@@ -109,9 +109,7 @@ fn edited_northwind(dir: &Path, edits: &[Edit]) {
             None => std::fs::remove_file(&path).unwrap(),
             Some(to) if from.is_empty() => write(dir, file, to),
             Some(to) => {
-                let text = std::fs::read_to_string(&path).unwrap();
-                assert!(text.contains(from), "{file} has no `{from}`");
-                std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+                support::replace_in(&path, from, to);
             }
         }
     }

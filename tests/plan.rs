@@ -168,13 +168,7 @@ fn the_plan_records_the_git_commit_and_whether_the_tree_is_clean() {
     assert_eq!(plan(&ws), clean);
     // A spec that differs from the commit does.
     let policies = ws.join("policies.yaml");
-    let text = std::fs::read_to_string(&policies).unwrap();
-    assert!(text.contains("max_attempts: 8"));
-    std::fs::write(
-        &policies,
-        text.replacen("max_attempts: 8", "max_attempts: 9", 1),
-    )
-    .unwrap();
+    support::replace_in(&policies, "max_attempts: 8", "max_attempts: 9");
     let dirty = plan(&ws);
     assert_eq!(dirty["git"]["clean"], false);
     assert_ne!(dirty["hash"], clean["hash"]);
@@ -292,12 +286,7 @@ fn signatures_verify_only_with_trusted_keys_and_the_signed_plan() {
     let tmp2 = tempfile::tempdir().unwrap();
     northwind_copy(tmp2.path());
     let policy = tmp2.path().join("policies.yaml");
-    let text = std::fs::read_to_string(&policy).unwrap();
-    std::fs::write(
-        &policy,
-        text.replacen("max_attempts: 8", "max_attempts: 7", 1),
-    )
-    .unwrap();
+    support::replace_in(&policy, "max_attempts: 8", "max_attempts: 7");
     assert_eq!(
         weft(&["plan", s(tmp2.path()), "-o", s(&t("next.json"))]).code,
         0
@@ -440,10 +429,7 @@ fn inspect_and_plan_diffs_read_like_operators_think() {
     insta::assert_snapshot!("inspect_northwind", inspect.stdout);
     // Fewer attempts for ERP postings, a flow removed, a mapping changed.
     let edit = |rel: &str, from: &str, to: &str| {
-        let p = new_ws.join(rel);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{rel}: {from}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        support::replace_in(&new_ws.join(rel), from, to);
     };
     edit("policies.yaml", "max_attempts: 8", "max_attempts: 3");
     edit(

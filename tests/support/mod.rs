@@ -93,3 +93,13 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Replaces the first `from` in the file at `path` with `to`, after checking
+/// that it is there; returns the text as it was.
+#[allow(dead_code)] // not every test binary uses it
+pub fn replace_in(path: &Path, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    text
+}
