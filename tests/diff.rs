@@ -382,6 +382,26 @@ fn a_shallow_clone_without_the_base_says_how_to_fetch_it() {
         "{}",
         run.stderr
     );
+    // A head revision without the workspace names the folder and the revision.
+    let run = weft_in(
+        tmp.path(),
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            "--head",
+            "HEAD",
+            "--dir",
+            "integrations",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no workspace at `integrations` in revision HEAD ("),
+        "{}",
+        run.stderr
+    );
     let run = weft_in(&clone, &["diff", "--base", "no-such-branch"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("`no-such-branch`"), "{}", run.stderr);

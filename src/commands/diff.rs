@@ -70,6 +70,13 @@ pub fn run(req: Request) -> Result<i32, Failure> {
             let (new_dir, head_label) = match &req.head {
                 Some(head) => {
                     let new = revision::checkout(&top, &prefix, head).map_err(Failure::input)?;
+                    if !new.workspace.join("weft.yaml").is_file() {
+                        return Err(Failure::input(format!(
+                            "there is no workspace at `{}` in revision {} (no weft.yaml there): give the folder that holds weft.yaml with --dir, or another --head",
+                            if prefix.is_empty() { "." } else { prefix.trim_end_matches('/') },
+                            new.label
+                        )));
+                    }
                     let out = (new.workspace.clone(), new.label.clone());
                     keep.push(new);
                     out
