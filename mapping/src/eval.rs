@@ -61,6 +61,21 @@ pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
     env.eval(e)
 }
 
+/// Evaluates one expression with several names bound (a flow condition sees
+/// `source` and `current`), the workspace's tables and functions in scope.
+pub fn evaluate_bound(
+    e: &Expr,
+    vars: &[(&str, &Value)],
+    globals: &[(String, Value)],
+    functions: &[Function],
+) -> R {
+    let mut env = Env::new(globals, functions, Limits::default());
+    for (name, v) in vars {
+        env.vars.push((name, Cow::Borrowed(*v)));
+    }
+    env.eval(e)
+}
+
 /// Runs `body` on `source`, producing the target object.
 pub fn evaluate(body: &Body, source: Value) -> R {
     evaluate_with(body, source, &[], &[])

@@ -16,7 +16,9 @@ mod syntax_error;
 pub mod value;
 
 pub use compiled::{CompiledMapping, RunError};
-pub use eval::{evaluate, evaluate_expr, evaluate_with, evaluate_within, Limits, MappingError};
+pub use eval::{
+    evaluate, evaluate_bound, evaluate_expr, evaluate_with, evaluate_within, Limits, MappingError,
+};
 pub use file::{parse_file, FunctionHeader, MappingHeader, WeftFileItems, MAX_FILE_BYTES};
 pub use parse::{children, parse_body, parse_expr, parse_function_body, MAX_BODY_BYTES};
 pub use reads::{read_layout, source_need, Need};
