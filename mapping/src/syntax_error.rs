@@ -9,6 +9,12 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{} (at byte {})", self.message, self.span.start)
+    }
+}
+
 /// Converts a pest error on `text` (which starts at `base` in the whole input)
 /// into a message naming what was expected, via `rule_name` for each rule pest tried.
 pub(crate) fn from_pest<R: pest::RuleType>(

@@ -4,4 +4,25 @@
 //! filter, hold, deliver) with retries, ordering, circuit breaking and a
 //! dead-letter queue. See ARCHITECTURE.md for the map.
 
+pub mod backoff;
+pub mod breaker;
+pub mod clock;
+pub mod delivery;
+pub mod engine;
+pub mod files;
+pub mod ingress;
+pub mod instance;
+pub mod metrics;
+pub mod ops;
+pub mod pipeline;
+pub mod poll;
+pub mod prepared;
+pub mod ratelimit;
+pub mod secrets;
+pub mod server;
 pub mod store;
+pub mod webhook;
+
+pub use engine::Config;
+pub use instance::Instance;
+pub use store::{SqliteStore, Store};

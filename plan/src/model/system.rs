@@ -89,7 +89,8 @@ pub enum Auth {
     },
     #[serde(rename = "oauth2")]
     OAuth2 {
-        token_url: String,
+        /// The token endpoint: a URL, or a reference to one.
+        token_url: Setting,
         client_id: SecretRef,
         client_secret: SecretRef,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -11,7 +11,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -20,7 +20,7 @@ pub type MessageId = i64;
 
 /// Where a message is in its life. `Queued` and `Held` are pending; the rest
 /// are final unless an operator acts (`Dead` can be replayed or discarded).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Waiting to run its next step at `due_at` (new, or retrying).
@@ -104,7 +104,7 @@ pub struct NewMessage {
 }
 
 /// A stored message.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
     pub flow: String,
@@ -157,7 +157,7 @@ pub struct CursorUpdate {
 }
 
 /// One line of a message's audit trail.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {
     pub at: i64,
     /// `received`, `duplicate`, `validated`, `mapped`, `filtered`, `held`,
@@ -176,7 +176,7 @@ pub struct NewEvent {
 }
 
 /// A stored audit event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: i64,
     pub message_id: MessageId,
@@ -222,7 +222,7 @@ impl Action {
 }
 
 /// A webhook request refused before acceptance (bad signature, too large).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
     pub at: i64,
     pub system: String,
@@ -232,7 +232,7 @@ pub struct Rejection {
 }
 
 /// Messages per flow and state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub flow: String,
     pub state: State,

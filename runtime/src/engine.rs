@@ -1,0 +1,282 @@
+//! The engine: what every part of a running instance shares, the intake
+//! path every trigger uses (commit, then acknowledge), and the worker that
+//! claims due messages, runs them with bounded concurrency and records
+//! their outcomes in groups.
+
+use crate::delivery::Outbound;
+use crate::metrics::Metrics;
+use crate::pipeline;
+use crate::prepared::Prepared;
+use crate::secrets::Secret;
+use crate::store::{Accepted, CursorUpdate, MessageId, NewMessage, Outcome, Store, StoreError};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch, Notify};
+
+/// Settings of a running instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Messages run at once (claimed and not yet recorded).
+    pub max_in_flight: usize,
+    /// Deliveries at once, over all systems.
+    pub max_deliveries: usize,
+    /// How long an idempotency key deduplicates arrivals.
+    pub dedup_window_ms: i64,
+    /// The admin API's bearer token; none means the admin API is off.
+    pub admin_token: Option<Secret>,
+    /// How long a SIGTERM waits for in-flight messages.
+    pub shutdown_grace: Duration,
+    /// Where file triggers' folders are, when relative.
+    pub files_root: std::path::PathBuf,
+    /// Poll every folder and feed this often at least (tests shorten it).
+    pub poll_floor: Option<Duration>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_in_flight: 512,
+            max_deliveries: 64,
+            dedup_window_ms: 7 * 24 * 3_600_000,
+            admin_token: None,
+            shutdown_grace: Duration::from_secs(10),
+            files_root: std::path::PathBuf::from("."),
+            poll_floor: None,
+        }
+    }
+}
+
+/// What every part of a running instance shares.
+pub struct Shared {
+    pub store: Arc<dyn Store>,
+    pub prepared: Arc<Prepared>,
+    pub outbound: Outbound,
+    pub metrics: Metrics,
+    pub config: Config,
+    /// Wakes the worker: new messages, or a slot freed.
+    pub wake: Notify,
+    /// False once shutdown began: triggers refuse new work.
+    pub accepting: AtomicBool,
+    in_flight: Mutex<HashSet<MessageId>>,
+}
+
+impl Shared {
+    /// Shares `store` and `prepared` under `config`.
+    pub fn new(store: Arc<dyn Store>, prepared: Arc<Prepared>, config: Config) -> Arc<Shared> {
+        Arc::new(Shared {
+            outbound: Outbound::new(&prepared, config.max_deliveries),
+            store,
+            prepared,
+            metrics: Metrics::new(),
+            config,
+            wake: Notify::new(),
+            accepting: AtomicBool::new(true),
+            in_flight: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Commits arrivals (and a cursor) durably, then counts them and wakes
+    /// the worker. Returns only after the commit: a trigger acknowledges
+    /// what this returned.
+    pub async fn accept(
+        self: &Arc<Self>,
+        arrivals: Vec<NewMessage>,
+        cursor: Option<CursorUpdate>,
+    ) -> Result<Vec<Accepted>, StoreError> {
+        if arrivals.is_empty() && cursor.is_none() {
+            return Ok(Vec::new());
+        }
+        let flows: Vec<String> = arrivals.iter().map(|a| a.flow.clone()).collect();
+        let store = self.store.clone();
+        let window = self.config.dedup_window_ms;
+        let accepted = tokio::task::spawn_blocking(move || store.accept(arrivals, cursor, window))
+            .await
+            .map_err(|e| StoreError::Backend(format!("the store task failed: {e}")))??;
+        for (flow, a) in flows.iter().zip(&accepted) {
+            match a {
+                Accepted::New(_) => self.metrics.received(flow, 1, 0),
+                Accepted::Duplicate(_) => self.metrics.received(flow, 0, 1),
+            }
+        }
+        self.wake.notify_one();
+        Ok(accepted)
+    }
+
+    /// Runs a blocking store call off the async threads.
+    pub async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .map_err(|e| StoreError::Backend(format!("the store task failed: {e}")))?
+    }
+
+    /// Messages being run now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.lock().expect("in-flight lock").len()
+    }
+}
+
+/// Claims and runs due messages until `stop` turns true, then waits up to
+/// the shutdown grace for the messages in flight.
+pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<(Outcome, pipeline::Report, String)>();
+    let recorder = tokio::spawn(record(shared.clone(), done_rx));
+    let batch = 256.min(shared.config.max_in_flight.max(1));
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let free = shared
+            .config
+            .max_in_flight
+            .saturating_sub(shared.in_flight());
+        let mut claimed = 0;
+        if free > 0 {
+            let skip = shared.in_flight.lock().expect("in-flight lock").clone();
+            let limit = free.min(batch);
+            let now = crate::clock::now_ms();
+            match shared.blocking(move |s| s.due(now, limit, &skip)).await {
+                Ok(due) => {
+                    claimed = due.len();
+                    for msg in due {
+                        shared
+                            .in_flight
+                            .lock()
+                            .expect("in-flight lock")
+                            .insert(msg.id);
+                        let shared = shared.clone();
+                        let done = done_tx.clone();
+                        tokio::spawn(async move {
+                            let (outcome, report) = pipeline::run(
+                                &msg,
+                                &shared.prepared,
+                                &shared.outbound,
+                                &crate::clock::now_ms,
+                            )
+                            .await;
+                            let _ = done.send((outcome, report, msg.flow));
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read due messages; retrying in 1 s");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+        }
+        if claimed == batch {
+            continue;
+        }
+        // Sleep until the next due time (at most 1 s), new work, or stop.
+        let next = shared.blocking(|s| s.next_due()).await.ok().flatten();
+        let now = crate::clock::now_ms();
+        let wait = match next {
+            Some(t) if t > now => Duration::from_millis(((t - now) as u64).min(1_000)),
+            Some(_) if claimed == 0 && free > 0 => Duration::from_millis(50),
+            Some(_) => Duration::from_millis(1_000),
+            None => Duration::from_millis(1_000),
+        };
+        tokio::select! {
+            _ = shared.wake.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => {}
+        }
+    }
+    drop(done_tx);
+    let deadline = tokio::time::Instant::now() + shared.config.shutdown_grace;
+    while shared.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let left = shared.in_flight();
+    if left > 0 {
+        tracing::warn!(
+            in_flight = left,
+            "shutdown grace over; these messages stay queued and run after restart"
+        );
+    }
+    recorder.abort();
+}
+
+/// Records outcomes in groups (one transaction for all that finished
+/// meanwhile), then frees their slots.
+async fn record(
+    shared: Arc<Shared>,
+    mut done: mpsc::UnboundedReceiver<(Outcome, pipeline::Report, String)>,
+) {
+    while let Some(first) = done.recv().await {
+        let mut group = vec![first];
+        while group.len() < 1024 {
+            match done.try_recv() {
+                Ok(x) => group.push(x),
+                Err(_) => break,
+            }
+        }
+        let outcomes: Vec<Outcome> = group.iter().map(|(o, _, _)| o.clone()).collect();
+        let ids: Vec<MessageId> = outcomes.iter().map(|o| o.id).collect();
+        loop {
+            let batch = outcomes.clone();
+            let now = crate::clock::now_ms();
+            match shared.blocking(move |s| s.record(batch, now)).await {
+                Ok(()) => break,
+                Err(e) => {
+                    // The messages stay queued in the store; keep trying so
+                    // their slots are not freed before their outcome is durable.
+                    tracing::error!(error = %e, "cannot record outcomes; retrying in 1 s");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        for (o, report, flow) in &group {
+            shared.metrics.ran(flow, report, o.state);
+            log_outcome(flow, o);
+        }
+        {
+            let mut f = shared.in_flight.lock().expect("in-flight lock");
+            for id in ids {
+                f.remove(&id);
+            }
+        }
+        shared.wake.notify_one();
+    }
+}
+
+fn log_outcome(flow: &str, o: &Outcome) {
+    use crate::store::State;
+    match o.state {
+        State::Delivered => tracing::debug!(flow, message = o.id, "delivered"),
+        State::Queued => tracing::info!(
+            flow,
+            message = o.id,
+            attempts = o.attempts,
+            due_at = o.due_at,
+            reason = o.reason.as_deref().unwrap_or(""),
+            "retry scheduled"
+        ),
+        State::Dead => tracing::warn!(
+            flow,
+            message = o.id,
+            reason = o.reason.as_deref().unwrap_or(""),
+            "dead-lettered"
+        ),
+        State::Held => tracing::info!(
+            flow,
+            message = o.id,
+            reason = o.reason.as_deref().unwrap_or(""),
+            "held"
+        ),
+        s => tracing::info!(flow, message = o.id, state = s.as_str(), "finished"),
+    }
+}
+
+/// Signals every task to stop intake and claiming.
+pub fn begin_shutdown(shared: &Shared, stop: &watch::Sender<bool>) {
+    shared.accepting.store(false, Ordering::SeqCst);
+    let _ = stop.send(true);
+    shared.wake.notify_waiters();
+}
