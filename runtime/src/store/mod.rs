@@ -7,9 +7,10 @@
 //! caller, so the suite can test retention and due times without sleeping.
 
 pub mod conformance;
+mod migrations;
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{CommitStats, ConnectionSettings, Settings, SqliteStore};
 
 use serde::Serialize;
 use std::collections::HashSet;
