@@ -393,3 +393,80 @@ fn writes_after_drop_are_durable_to_a_new_connection() {
         .unwrap();
     assert_eq!(n, 20);
 }
+
+#[test]
+fn a_failing_write_shares_a_transaction_but_undoes_only_itself() {
+    use std::time::Duration;
+    let (_dir, store) = fresh();
+    let victim = store
+        .accept(vec![arrival("f", "victim", T)], None, 0)
+        .unwrap()[0]
+        .id();
+    let before = store.message(victim).unwrap();
+    let trail = store.trace(victim).unwrap();
+    let start = store.stats();
+    // Another process holds the write lock, so the writer stalls on its
+    // first job and the next two queue up behind it: they become one group.
+    let blocker = Connection::open(store.path()).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    std::thread::scope(|scope| {
+        let store = &store;
+        let first = scope.spawn(move || store.accept(vec![arrival("f", "first", T)], None, 0));
+        std::thread::sleep(Duration::from_millis(150));
+        let failing = scope.spawn(move || {
+            let delivered = weft_runtime::store::Outcome {
+                id: victim,
+                state: State::Delivered,
+                step: 4,
+                current: None,
+                attempts: 1,
+                due_at: T,
+                reason: None,
+                events: vec![NewEvent {
+                    at: T + 1,
+                    kind: "delivered".into(),
+                    step: Some(3),
+                    attempt: Some(1),
+                    duration_us: Some(10),
+                    detail: None,
+                    plan_hash: None,
+                }],
+            };
+            let missing = weft_runtime::store::Outcome {
+                id: victim + 500,
+                ..delivered.clone()
+            };
+            // Updates the victim, then fails on the missing message.
+            store.record(vec![delivered, missing], T + 1)
+        });
+        let fine = scope.spawn(move || store.accept(vec![arrival("f", "fine", T)], None, 0));
+        std::thread::sleep(Duration::from_millis(300));
+        blocker.execute_batch("COMMIT").unwrap();
+        assert!(matches!(
+            first.join().unwrap().unwrap()[..],
+            [Accepted::New(_)]
+        ));
+        let failed = failing.join().unwrap();
+        assert!(
+            matches!(failed, Err(StoreError::NotFound(id)) if id == victim + 500),
+            "{failed:?}"
+        );
+        assert!(matches!(
+            fine.join().unwrap().unwrap()[..],
+            [Accepted::New(_)]
+        ));
+    });
+    let stats = store.stats();
+    assert_eq!(
+        (
+            stats.transactions - start.transactions,
+            stats.jobs - start.jobs
+        ),
+        (2, 3),
+        "the failing write and the one after it shared a transaction"
+    );
+    assert_eq!(store.message(victim).unwrap(), before);
+    assert_eq!(store.trace(victim).unwrap(), trail);
+    let total: u64 = store.counts().unwrap().iter().map(|c| c.count).sum();
+    assert_eq!(total, 3);
+}

@@ -348,11 +348,18 @@ fn write_loop(conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>, counters: &
 fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
     let mut ran: Vec<Box<dyn Job>> = Vec::with_capacity(group.len());
     let mut open = false;
-    for mut job in group {
+    let mut jobs = group.into_iter();
+    while let Some(mut job) = jobs.next() {
         if !open {
             if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-                job.finish(Err(backend("start a write transaction", e)));
-                continue;
+                // Another process has held the lock past the busy timeout:
+                // fail the whole group now rather than wait again per job.
+                let error = format!("start a write transaction: {e}");
+                job.finish(Err(StoreError::Backend(format!("cannot {error}"))));
+                for job in jobs {
+                    job.finish(Err(StoreError::Backend(format!("cannot {error}"))));
+                }
+                return;
             }
             open = true;
         }
