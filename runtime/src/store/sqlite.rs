@@ -59,15 +59,20 @@ pub struct ConnectionSettings {
     pub journal_mode: String,
     /// `2` is `FULL`.
     pub synchronous: i64,
+    /// Whether foreign keys are enforced.
     pub foreign_keys: bool,
+    /// How long the connection waits for another's lock.
     pub busy_timeout_ms: i64,
+    /// True for the read connection, which never writes.
     pub query_only: bool,
 }
 
 /// The settings of the store's two connections.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
+    /// The writer thread's connection.
     pub writer: ConnectionSettings,
+    /// The connection reads use.
     pub reader: ConnectionSettings,
 }
 
