@@ -7,9 +7,10 @@
 //! caller, so the suite can test retention and due times without sleeping.
 
 pub mod conformance;
+mod migrations;
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{CommitStats, ConnectionSettings, Settings, SqliteStore};
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -264,6 +265,12 @@ pub trait Store: Send + Sync + 'static {
     /// `received_at` (and against earlier arrivals in the same batch), adds a
     /// `received` event to each new message, and saves `cursor`: all in one
     /// transaction. New `Queued` messages are due at `received_at`.
+    ///
+    /// A new message starts at step 0 with no attempts and `updated_at =
+    /// received_at`. Its `received` event, and the `duplicate` event a
+    /// duplicate adds to the message it repeats, are at the arrival's
+    /// `received_at` with its origin as detail and its plan hash; a `Dead`
+    /// arrival also gets a `dead_lettered` event with its reason as detail.
     fn accept(
         &self,
         arrivals: Vec<NewMessage>,
@@ -285,18 +292,25 @@ pub trait Store: Send + Sync + 'static {
     /// The earliest `due_at` of a queued message, if any.
     fn next_due(&self) -> Result<Option<i64>, StoreError>;
 
-    /// Records the outcomes of runs, with their events, in one transaction.
+    /// Records the outcomes of runs, with their events, in one transaction,
+    /// setting each message's `updated_at` to `now`. An outcome for a message
+    /// that does not exist fails the call with `NotFound`, recording nothing.
     fn record(&self, outcomes: Vec<Outcome>, now: i64) -> Result<(), StoreError>;
 
     /// Applies an operator's action, if the message is in the state the
     /// action needs, recording `event` (with the action's kind) in the same
-    /// transaction.
+    /// transaction. Returns the message as it now is; `updated_at` and
+    /// (for Release and Replay) `due_at` become `event.at`. Release also
+    /// resets `attempts` (a new step) and clears `reason`; Reject and
+    /// Discard change only the state, keeping the reason it was held or
+    /// dead-lettered for.
     fn act(&self, id: MessageId, action: Action, event: NewEvent) -> Result<Message, StoreError>;
 
     /// One message.
     fn message(&self, id: MessageId) -> Result<Message, StoreError>;
 
-    /// A message's audit trail, oldest first.
+    /// A message's audit trail, oldest first (`NotFound` if there is no
+    /// such message).
     fn trace(&self, id: MessageId) -> Result<Vec<Event>, StoreError>;
 
     /// Messages in `state`, by id, from `after` (exclusive), at most `limit`.
@@ -319,7 +333,7 @@ pub trait Store: Send + Sync + 'static {
     /// Records a refused webhook request.
     fn reject(&self, rejection: Rejection) -> Result<(), StoreError>;
 
-    /// The latest refused requests, newest first.
+    /// The latest refused requests, newest (by `at`) first.
     fn rejections(&self, limit: usize) -> Result<Vec<Rejection>, StoreError>;
 
     /// Forgets idempotency keys of messages received before `before`, so
