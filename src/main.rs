@@ -235,6 +235,72 @@ enum Command {
     },
     /// Summarize a plan for operators: flows, triggers, targets, policies.
     Inspect { plan: PathBuf },
+    /// Run a plan: receive, map and deliver, durably, until SIGTERM or Ctrl-C.
+    Run {
+        /// The plan file (`weft plan -o plan.json`).
+        plan: PathBuf,
+        /// Where the store lives (created if missing; one instance per directory).
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+        /// Address of the HTTP server (webhooks, /metrics, /healthz, /readyz, /admin).
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// A trusted public key, a file or `env:NAME` (repeatable; `WEFT_TRUST`
+        /// adds a comma-separated list). With any, an unsigned or wrongly
+        /// signed plan is refused.
+        #[arg(long, value_name = "KEY")]
+        trust: Vec<String>,
+        /// The plan's signature file (default: PLAN.sig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        /// The environment variable holding the admin API's bearer token
+        /// (without it the admin API is off).
+        #[arg(long, value_name = "VAR")]
+        admin_token_env: Option<String>,
+        /// The folder file triggers' paths are relative to (default: the current folder).
+        #[arg(long, value_name = "DIR")]
+        files_root: Option<PathBuf>,
+        /// Messages run at once.
+        #[arg(long, default_value_t = 512)]
+        max_in_flight: usize,
+        /// Deliveries at once, over all systems.
+        #[arg(long, default_value_t = 64)]
+        max_deliveries: usize,
+        /// How long an idempotency key deduplicates arrivals (e.g. 7d, 12h).
+        #[arg(long, default_value = "7d", value_parser = parse_duration)]
+        dedup_window: std::time::Duration,
+        /// How long SIGTERM waits for in-flight messages.
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        shutdown_grace: std::time::Duration,
+        /// Log as text instead of JSON lines.
+        #[arg(long)]
+        log_text: bool,
+    },
+    /// Messages per flow and state, and the latest refused webhook requests.
+    Status {
+        #[command(flatten)]
+        target: OpsTarget,
+    },
+    /// The dead-letter queue: list, show, replay or discard messages.
+    Dlq {
+        #[command(subcommand)]
+        action: DlqAction,
+        #[command(flatten)]
+        target: OpsTarget,
+    },
+    /// Held messages: list, release or reject them.
+    Held {
+        #[command(subcommand)]
+        action: HeldAction,
+        #[command(flatten)]
+        target: OpsTarget,
+    },
+    /// Every step, attempt and timing of one message.
+    Trace {
+        id: i64,
+        #[command(flatten)]
+        target: OpsTarget,
+    },
     /// Print a contract as JSON Schema.
     Schema {
         /// The contract, as `Name@MAJOR`.
@@ -243,6 +309,86 @@ enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+}
+
+/// Where an operator command goes: a data directory or a running instance.
+#[derive(clap::Args)]
+struct OpsTarget {
+    /// The data directory of `weft run`.
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "url")]
+    data_dir: Option<PathBuf>,
+    /// A running instance (`http://host:port`), through its admin API.
+    #[arg(long, global = true)]
+    url: Option<String>,
+    /// The environment variable holding the admin API's bearer token.
+    #[arg(
+        long,
+        global = true,
+        default_value = "WEFT_ADMIN_TOKEN",
+        value_name = "VAR"
+    )]
+    token_env: String,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum DlqAction {
+    /// Dead-lettered messages, oldest first.
+    List {
+        /// Start after this message id.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// One message with its trace.
+    Show { id: i64 },
+    /// Send a message through its flow again, from the first step.
+    Replay {
+        id: i64,
+        /// Record the replay under this (newer) plan (data directory only; a
+        /// running instance replays under the plan it runs).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
+    /// Remove a message from the queue (it stays in the audit trail).
+    Discard { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum HeldAction {
+    /// Held messages, oldest first.
+    List {
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Let a message go on past its hold.
+    Release { id: i64 },
+    /// Stop a held message for good.
+    Reject { id: i64 },
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    weft_plan::model::Duration::parse(s)
+        .map(|d| d.std())
+        .ok_or_else(|| format!("`{s}` is not a duration: write e.g. 500ms, 30s, 5m, 12h or 7d"))
+}
+
+fn operate(target: OpsTarget, op: commands::operate::Op) -> i32 {
+    use commands::operate::Target;
+    let t = match (target.data_dir, target.url) {
+        (Some(d), _) => Target::Dir(d),
+        (None, Some(u)) => Target::Url(u, std::env::var(&target.token_env).ok()),
+        (None, None) => {
+            eprintln!("error: say where: --data-dir DIR (the store of `weft run`) or --url http://HOST:PORT (a running instance)");
+            return 2;
+        }
+    };
+    exit_code(commands::operate::run(t, op, target.json))
 }
 
 #[derive(Subcommand)]
@@ -340,6 +486,86 @@ fn main() {
                 eprintln!("error: {}", f.message);
                 f.code
             })
+        }
+        Command::Run {
+            plan,
+            data_dir,
+            listen,
+            trust,
+            signature,
+            admin_token_env,
+            files_root,
+            max_in_flight,
+            max_deliveries,
+            dedup_window,
+            shutdown_grace,
+            log_text,
+        } => exit_code(commands::run::run(commands::run::Request {
+            plan,
+            data_dir,
+            listen,
+            trust,
+            signature,
+            admin_token_env,
+            files_root,
+            max_in_flight,
+            max_deliveries,
+            dedup_window,
+            shutdown_grace,
+            log_text,
+        })),
+        Command::Status { target } => operate(target, commands::operate::Op::Status),
+        Command::Trace { id, target } => operate(target, commands::operate::Op::Show(id)),
+        Command::Dlq { action, target } => {
+            use commands::operate::Op;
+            use weft_runtime::store::{Action, State};
+            operate(
+                target,
+                match action {
+                    DlqAction::List { after, limit } => Op::List {
+                        state: State::Dead,
+                        after,
+                        limit,
+                    },
+                    DlqAction::Show { id } => Op::Show(id),
+                    DlqAction::Replay { id, plan } => Op::Act {
+                        id,
+                        action: Action::Replay {
+                            plan_hash: String::new(),
+                        },
+                        plan,
+                    },
+                    DlqAction::Discard { id } => Op::Act {
+                        id,
+                        action: Action::Discard,
+                        plan: None,
+                    },
+                },
+            )
+        }
+        Command::Held { action, target } => {
+            use commands::operate::Op;
+            use weft_runtime::store::{Action, State};
+            operate(
+                target,
+                match action {
+                    HeldAction::List { after, limit } => Op::List {
+                        state: State::Held,
+                        after,
+                        limit,
+                    },
+                    HeldAction::Release { id } => Op::Act {
+                        id,
+                        action: Action::Release,
+                        plan: None,
+                    },
+                    HeldAction::Reject { id } => Op::Act {
+                        id,
+                        action: Action::Reject,
+                        plan: None,
+                    },
+                },
+            )
         }
         Command::Lineage {
             mapping,

@@ -4,6 +4,7 @@
 //! filter, hold, deliver) with retries, ordering, circuit breaking and a
 //! dead-letter queue. See ARCHITECTURE.md for the map.
 
+pub mod admin_client;
 pub mod backoff;
 pub mod breaker;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod engine;
 pub mod files;
 pub mod ingress;
 pub mod instance;
+pub mod logging;
 pub mod metrics;
 pub mod ops;
 pub mod pipeline;

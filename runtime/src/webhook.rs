@@ -147,7 +147,7 @@ fn route<'a>(
         req.uri()
             .query()
             .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("topic=")))
-            .map(|t| percent_decode(t))
+            .map(percent_decode)
             .or_else(|| {
                 req.headers()
                     .get("x-weft-topic")

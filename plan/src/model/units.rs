@@ -91,7 +91,7 @@ impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let (unit, scale) = SIZE_UNITS
             .iter()
-            .find(|(_, s)| self.0 != 0 && self.0 % s == 0)
+            .find(|(_, s)| self.0 != 0 && self.0.is_multiple_of(*s))
             .copied()
             .unwrap_or(("B", 1));
         write!(f, "{}{unit}", self.0 / scale)
