@@ -235,6 +235,16 @@ enum Command {
     },
     /// Summarize a plan for operators: flows, triggers, targets, policies.
     Inspect { plan: PathBuf },
+    /// Check, plan and run a workspace against local stand-ins of its systems,
+    /// send sample events through every flow, and show what happened.
+    Demo {
+        /// The workspace folder.
+        #[arg(default_value = "specs/northwind")]
+        dir: PathBuf,
+        /// Keep the store here (for `weft status` and `weft trace` afterwards).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// Run a plan: receive, map and deliver, durably, until SIGTERM or Ctrl-C.
     Run {
         /// The plan file (`weft plan -o plan.json`).
@@ -514,6 +524,7 @@ fn main() {
             shutdown_grace,
             log_text,
         })),
+        Command::Demo { dir, data_dir } => exit_code(commands::demo::run(&dir, data_dir)),
         Command::Status { target } => operate(target, commands::operate::Op::Status),
         Command::Trace { id, target } => operate(target, commands::operate::Op::Show(id)),
         Command::Dlq { action, target } => {

@@ -19,6 +19,7 @@ pub struct Instance {
     pub shared: Arc<Shared>,
     addr: SocketAddr,
     stop: watch::Sender<bool>,
+    server_stop: watch::Sender<bool>,
     worker: JoinHandle<()>,
     server: JoinHandle<()>,
     triggers: Vec<JoinHandle<()>>,
@@ -48,10 +49,12 @@ impl Instance {
         let shared = Shared::new(store, prepared.clone(), config);
         let (stop, stop_rx) = watch::channel(false);
         let router = crate::server::router(shared.clone());
-        let mut server_stop = stop_rx.clone();
+        // The server outlives the worker: while in-flight messages finish,
+        // webhooks are answered 503 and /readyz says so.
+        let (server_stop, mut server_stop_rx) = watch::channel(false);
         let server = tokio::spawn(async move {
             let shutdown = async move {
-                let _ = server_stop.wait_for(|s| *s).await;
+                let _ = server_stop_rx.wait_for(|s| *s).await;
             };
             if let Err(e) = axum::serve(listener, router)
                 .with_graceful_shutdown(shutdown)
@@ -76,6 +79,7 @@ impl Instance {
             shared,
             addr,
             stop,
+            server_stop,
             worker,
             server,
             triggers,
@@ -96,6 +100,7 @@ impl Instance {
         for t in self.triggers {
             let _ = t.await;
         }
+        let _ = self.server_stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(5), self.server).await;
         tracing::info!("stopped");
     }

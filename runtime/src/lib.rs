@@ -22,6 +22,7 @@ pub mod prepared;
 pub mod ratelimit;
 pub mod secrets;
 pub mod server;
+pub mod standin;
 pub mod store;
 pub mod webhook;
 

@@ -47,6 +47,8 @@ pub enum PreparedStep {
     Map {
         name: String,
         mapping: CompiledMapping,
+        /// The mapping's text, to place a failure at its line and column.
+        body: String,
     },
     Filter {
         when: Expr,
@@ -401,6 +403,7 @@ fn step(
             PreparedStep::Map {
                 name: name.clone(),
                 mapping: CompiledMapping::new(body, functions.to_vec(), globals.to_vec(), &layout),
+                body: m.body.clone(),
             }
         }
         Step::Filter(c) => PreparedStep::Filter {

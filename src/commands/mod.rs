@@ -1,6 +1,7 @@
 //! One module per `weft` command.
 
 pub mod check;
+pub mod demo;
 pub mod diff;
 pub mod explain;
 pub mod functions;

@@ -55,14 +55,9 @@ pub fn read_plan(path: &Path) -> Result<weft_plan::Plan, Failure> {
     })
 }
 
-pub fn run(
-    dir: &Path,
-    output: Option<&Path>,
-    against: Option<&Path>,
-    format: PlanFormat,
-) -> Result<(), Failure> {
-    // The deployed plan first: a wrong path should not wait for a full check.
-    let deployed = against.map(read_plan).transpose()?;
+/// Checks the workspace in `dir` and compiles it into a sealed plan; a
+/// workspace with errors prints them and is refused.
+pub fn compile(dir: &Path) -> Result<weft_plan::Plan, Failure> {
     let report = check_workspace(dir, &CheckOptions::default())
         .map_err(|e| Failure::input(e.to_string()))?;
     if report.exit_code() != 0 {
@@ -79,6 +74,18 @@ pub fn run(
     let model = weft_compiler::plan::build(&report, git_state(dir, &report).as_ref())
         .map_err(|e| Failure::internal(format!("the plan does not fit its format {e}")))?;
     let plan = weft_plan::seal(model);
+    Ok(plan)
+}
+
+pub fn run(
+    dir: &Path,
+    output: Option<&Path>,
+    against: Option<&Path>,
+    format: PlanFormat,
+) -> Result<(), Failure> {
+    // The deployed plan first: a wrong path should not wait for a full check.
+    let deployed = against.map(read_plan).transpose()?;
+    let plan = compile(dir)?;
     if let Some(old) = &deployed {
         print_diff(&old.doc, &plan.doc, format);
     }

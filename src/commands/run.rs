@@ -54,9 +54,11 @@ pub fn config(r: &Request) -> Result<weft_runtime::Config, Failure> {
         None => None,
         Some(var) => match std::env::var(var) {
             Ok(t) if t.len() >= 16 => Some(weft_runtime::secrets::Secret::from_value(t)),
-            Ok(_) => return Err(Failure::input(format!(
+            Ok(_) => {
+                return Err(Failure::input(format!(
                 "the admin token in `{var}` is shorter than 16 characters; use a long random one"
-            ))),
+            )))
+            }
             Err(_) => {
                 return Err(Failure::input(format!(
                     "--admin-token-env names `{var}`, which is not set"
