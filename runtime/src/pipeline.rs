@@ -135,7 +135,11 @@ impl Run<'_> {
                     }
                     self.timed("validated", Some(contract.clone()), started);
                 }
-                PreparedStep::Map { name, mapping } => {
+                PreparedStep::Map {
+                    name,
+                    mapping,
+                    body,
+                } => {
                     let input = match Value::from_json_text(self.current_text(), mapping.layout()) {
                         Ok(v) => v,
                         Err(e) => {
@@ -157,8 +161,9 @@ impl Run<'_> {
                                 at,
                                 "mapping",
                                 format!(
-                                    "{name} failed at {}..{}: {}",
-                                    e.span.start, e.span.end, e.message
+                                    "{name} failed at {}: {}",
+                                    place(body, e.span.start as usize),
+                                    e.message
                                 ),
                             )
                         }
@@ -315,6 +320,14 @@ impl Run<'_> {
             plan_hash: Some(self.prepared.hash.clone()),
         });
     }
+}
+
+/// `line L, column C` of a byte offset in a mapping's text.
+fn place(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column} of the mapping")
 }
 
 fn read_keep(text: &str) -> Result<Value, String> {

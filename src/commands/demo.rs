@@ -236,11 +236,18 @@ async fn drive(
         ));
     }
     print!("{report}");
-    println!(
-        "\nlook closer: weft trace {} --data-dir {}   (every step, attempt and timing)",
-        dead.first().or(held.first()).map_or(1, |m| m.id),
-        data.display()
-    );
+    let example = dead.first().or(held.first()).map_or(1, |m| m.id);
+    if data.starts_with(files_root) {
+        println!(
+            "\nto look closer, keep the store: weft demo {} --data-dir /tmp/weft-demo\nthen: weft trace {example} --data-dir /tmp/weft-demo   (every step, attempt and timing)",
+            dir.display()
+        );
+    } else {
+        println!(
+            "\nlook closer: weft trace {example} --data-dir {}   (every step, attempt and timing)",
+            data.display()
+        );
+    }
     let queued: u64 = status
         .flows
         .values()
