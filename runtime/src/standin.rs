@@ -209,7 +209,7 @@ pub struct Recorded {
     pub key: Option<String>,
     /// The body: JSON when it parses, else its text; `Null` when empty.
     pub body: Value,
-    /// When its head was parsed.
+    /// When it arrived (once its body was read).
     pub at: SystemTime,
     /// The status answered; `None` when the connection was reset (or the
     /// stand-in shut down while it slept).
