@@ -10,7 +10,7 @@
 
 #![cfg(unix)]
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,47 +18,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use weft_runtime::standin::{Faults, StandIn, StandInConfig};
 use weft_runtime::store::{State, Store};
+use weft_runtime::testplan::{order, TestPlan, SIGNATURE_HEADER, WEBHOOK_PATH};
 
 const SECRET: &str = "crash-test-secret";
 const TOKEN: &str = "crash-test-admin-token-0123456789";
-
-fn plan(target: &str, secret_file: &str) -> Value {
-    json!({
-        "format": "weft-plan", "format_version": 1, "weft_version": "test", "workspace": "crash",
-        "contracts": { "Event@1": { "from": "crash", "schema": {
-            "type": "object", "required": ["id", "customer", "seq"] } } },
-        "mappings": { "to_erp": { "source": "Event@1", "target": "Event@1", "layout": "keep", "checked": true,
-            "body": "event_id = source.id\ncustomer_id = source.customer\nseq = source.seq" } },
-        "functions": {}, "tables": {},
-        "systems": {
-            "shop": { "role": "storefront", "connector": ["webhook"], "webhook": {
-                "path": "/hooks/shop",
-                "signature": { "header": "X-Sig", "encoding": "hex", "secret": { "file": secret_file } },
-                "topics": { "events": "Event@1" } } },
-            "erp": { "role": "erp", "connector": ["http"], "base_url": target,
-                     "endpoints": { "create": { "method": "POST", "path": "/events" } } }
-        },
-        "policies": {},
-        "flows": { "events": {
-            "trigger": { "webhook": { "system": "shop", "topic": "events", "contract": "Event@1" } },
-            "source": "Event@1",
-            "steps": [
-                { "validate": "Event@1" },
-                { "map": "to_erp" },
-                { "deliver": {
-                    "target": "erp.create",
-                    "endpoint": { "system": "erp", "endpoint": "create", "method": "POST", "path": "/events",
-                                  "base_url": target, "idempotency_header": "Idempotency-Key" },
-                    "policy": { "name": "crash",
-                        "retry": { "max_attempts": 1000,
-                                   "backoff": { "initial": "20ms", "max": "200ms", "multiplier": 2.0, "jitter": "full" } },
-                        "timeout": "2s", "dead_letter": true } } }
-            ],
-            "idempotency_key": "source.id",
-            "ordering_key": "source.customer"
-        } }
-    })
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -111,13 +74,11 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
     let secret = dir.path().join("secret");
     std::fs::write(&secret, SECRET).unwrap();
     let plan_path = dir.path().join("plan.json");
-    let model =
-        weft_plan::PlanModel::from_json(&plan(&target.url(), secret.to_str().unwrap())).unwrap();
-    std::fs::write(
-        &plan_path,
-        weft_plan::canonical::pretty(&weft_plan::seal(model).doc),
-    )
-    .unwrap();
+    let mut plan = TestPlan::new(&target.url(), secret.to_str().unwrap());
+    plan.max_attempts = 1000;
+    plan.backoff = ("20ms".into(), "200ms".into());
+    plan.timeout = "2s".into();
+    std::fs::write(&plan_path, weft_plan::canonical::pretty(&plan.seal().doc)).unwrap();
     let data = dir.path().join("data");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -138,14 +99,12 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
         let (client, base, acked) = (client.clone(), base.clone(), acked.clone());
         senders.push(tokio::spawn(async move {
             for seq in 1..=per_customer {
-                let body =
-                    json!({ "id": format!("c{c}-{seq}"), "customer": format!("C{c}"), "seq": seq })
-                        .to_string();
+                let body = order(&format!("c{c}-{seq}"), &format!("C{c}"), seq, 1.0).to_string();
                 let sig = weft_runtime::webhook::sign(SECRET, "hex", body.as_bytes());
                 loop {
                     let r = client
-                        .post(format!("{base}/hooks/shop/events"))
-                        .header("X-Sig", &sig)
+                        .post(format!("{base}{WEBHOOK_PATH}"))
+                        .header(SIGNATURE_HEADER, &sig)
                         .body(body.clone())
                         .send()
                         .await;
@@ -192,8 +151,8 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
             .await;
         if let Ok(r) = r {
             if let Ok(s) = r.json::<Value>().await {
-                let queued = s["flows"]["events"]["queued"].as_u64().unwrap_or(0);
-                if queued == 0 && s["flows"]["events"].is_object() {
+                let queued = s["flows"]["orders"]["queued"].as_u64().unwrap_or(0);
+                if queued == 0 && s["flows"]["orders"].is_object() {
                     break;
                 }
             }
@@ -211,7 +170,11 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
     let mut effects_per_event: BTreeMap<String, usize> = BTreeMap::new();
     let mut keys_per_event: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for e in target.effects() {
-        let id = e.body["event_id"].as_str().unwrap().to_string();
+        let id = e.body["order_id"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("SO-")
+            .to_string();
         *effects_per_event.entry(id.clone()).or_default() += 1;
         keys_per_event
             .entry(id)

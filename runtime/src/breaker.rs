@@ -130,7 +130,11 @@ mod tests {
         b.failure(1_600);
         assert_eq!(b.state(), BreakerState::Closed);
         b.failure(1_700);
-        assert_eq!(b.state(), BreakerState::Closed, "0 and 500 fell out of the window");
+        assert_eq!(
+            b.state(),
+            BreakerState::Closed,
+            "0 and 500 fell out of the window"
+        );
         b.failure(1_800);
         assert_eq!(b.state(), BreakerState::Open(6_800));
     }

@@ -24,6 +24,7 @@ pub mod secrets;
 pub mod server;
 pub mod standin;
 pub mod store;
+pub mod testplan;
 pub mod webhook;
 
 pub use engine::Config;

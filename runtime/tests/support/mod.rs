@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use weft_runtime::standin::{StandIn, StandInConfig};
 use weft_runtime::store::{Count, Message, MessageId, State, Store};
+use weft_runtime::testplan::TestPlan;
 use weft_runtime::{Config, Instance, SqliteStore};
 
 /// The webhook secret of the test plan's storefront.
@@ -23,88 +24,34 @@ pub struct Harness {
     pub store: Arc<dyn Store>,
 }
 
-/// The test plan: a storefront webhook (`orders`), a polled feed (`stock`)
-/// and a folder of JSON lines files (`rows`), each delivered to the ERP
-/// stand-in under the policy `fast` (4 attempts, 50-200 ms, 300 ms timeout).
+/// The test plan (`weft_runtime::testplan`, `orders` held above 1000) plus
+/// a polled feed (`stock`) and a folder of JSON lines files (`rows`), each
+/// delivered to the ERP stand-in under the policy `fast` (4 attempts,
+/// 50-200 ms, 300 ms timeout).
 pub fn plan_doc(target: &str, secret_file: &str) -> Value {
-    let policy = json!({
-        "name": "fast",
-        "retry": {
-            "max_attempts": 4,
-            "backoff": { "initial": "50ms", "max": "200ms", "multiplier": 2.0, "jitter": "none" },
-            "retry_on": ["timeout", "connect", "http_429", "http_5xx"]
-        },
-        "timeout": "300ms",
-        "dead_letter": true
+    let mut p = TestPlan::new(target, secret_file);
+    p.hold_above = Some(1000.0);
+    let mut doc = p.doc();
+    doc["contracts"]["Row@1"] =
+        json!({ "from": "test", "schema": { "type": "object", "required": ["id"] } });
+    doc["systems"]["erp"]["connector"] = json!(["http", "poll"]);
+    doc["systems"]["tpl"] = json!({ "role": "threepl", "connector": ["file"],
+        "files": { "path": "inbox", "format": "jsonl", "record": "Row@1", "archive": "done" } });
+    doc["flows"]["stock"] = json!({
+        "trigger": { "poll": { "system": "erp", "every": "1m",
+            "endpoint": { "system": "erp", "endpoint": "feed", "method": "GET", "path": "/feed", "base_url": target },
+            "cursor": { "param": "since", "field": "rev" } } },
+        "steps": [ p.deliver("/stock") ],
+        "idempotency_key": "source.rev"
     });
-    let deliver = |path: &str| {
-        json!({ "deliver": {
-            "target": "erp.create",
-            "endpoint": { "system": "erp", "endpoint": "create", "method": "POST", "path": path,
-                          "base_url": target, "idempotency_header": "Idempotency-Key" },
-            "policy": policy
-        }})
-    };
-    json!({
-        "format": "weft-plan", "format_version": 1, "weft_version": "test", "workspace": "test",
-        "contracts": {
-            "Order@1": { "from": "test", "schema": {
-                "type": "object", "required": ["id", "customer", "seq", "total"],
-                "properties": {
-                    "id": { "type": "string" }, "customer": { "type": "string" },
-                    "seq": { "type": "integer" }, "total": { "type": "number" }
-                }
-            }},
-            "Row@1": { "from": "test", "schema": { "type": "object", "required": ["id"] } }
-        },
-        "mappings": {
-            "to_erp": {
-                "source": "Order@1", "target": "Order@1", "layout": "keep", "checked": true,
-                "body": "order_id = \"SO-{source.id}\"\ncustomer_id = source.customer\nseq = source.seq\ntotal = source.total"
-            }
-        },
-        "functions": {}, "tables": {},
-        "systems": {
-            "shop": { "role": "storefront", "connector": ["webhook"], "webhook": {
-                "path": "/hooks/shop", "max_body": "4KiB",
-                "signature": { "header": "X-Sig", "encoding": "hex", "secret": { "file": secret_file } },
-                "topics": { "orders": "Order@1" }
-            }},
-            "erp": { "role": "erp", "connector": ["http", "poll"], "base_url": target,
-                     "endpoints": { "create": { "method": "POST", "path": "/orders" } } },
-            "tpl": { "role": "threepl", "connector": ["file"],
-                     "files": { "path": "inbox", "format": "jsonl", "record": "Row@1", "archive": "done" } }
-        },
-        "policies": {},
-        "flows": {
-            "orders": {
-                "trigger": { "webhook": { "system": "shop", "topic": "orders", "contract": "Order@1" } },
-                "source": "Order@1",
-                "steps": [
-                    { "validate": "Order@1" },
-                    { "map": "to_erp" },
-                    { "hold": { "when": "current.total > 1000", "reason": "credit-review" } },
-                    deliver("/orders")
-                ],
-                "idempotency_key": "source.id",
-                "ordering_key": "source.customer"
-            },
-            "stock": {
-                "trigger": { "poll": { "system": "erp", "every": "1m",
-                    "endpoint": { "system": "erp", "endpoint": "feed", "method": "GET", "path": "/feed", "base_url": target },
-                    "cursor": { "param": "since", "field": "rev" } } },
-                "steps": [ deliver("/stock") ],
-                "idempotency_key": "source.rev"
-            },
-            "rows": {
-                "trigger": { "file": { "system": "tpl", "record": "Row@1",
-                    "files": { "path": "inbox", "format": "jsonl", "record": "Row@1", "archive": "done" } } },
-                "source": "Row@1",
-                "steps": [ { "validate": "Row@1" }, deliver("/rows") ],
-                "idempotency_key": "source.id"
-            }
-        }
-    })
+    doc["flows"]["rows"] = json!({
+        "trigger": { "file": { "system": "tpl", "record": "Row@1",
+            "files": { "path": "inbox", "format": "jsonl", "record": "Row@1", "archive": "done" } } },
+        "source": "Row@1",
+        "steps": [ { "validate": "Row@1" }, p.deliver("/rows") ],
+        "idempotency_key": "source.id"
+    });
+    doc
 }
 
 impl Harness {
@@ -227,7 +174,4 @@ pub fn accepted_id(body: &str) -> MessageId {
     v["accepted"][0]["message"].as_i64().unwrap()
 }
 
-/// An order for `customer` with sequence `seq`.
-pub fn order(id: &str, customer: &str, seq: i64, total: f64) -> Value {
-    json!({ "id": id, "customer": customer, "seq": seq, "total": total })
-}
+pub use weft_runtime::testplan::order;
