@@ -8,7 +8,9 @@ use crate::metrics::Metrics;
 use crate::pipeline;
 use crate::prepared::Prepared;
 use crate::secrets::Secret;
-use crate::store::{Accepted, CursorUpdate, MessageId, NewMessage, Outcome, Store, StoreError};
+use crate::store::{
+    Accepted, CursorUpdate, Message, MessageId, NewMessage, Outcome, Store, StoreError,
+};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -127,6 +129,12 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let (done_tx, done_rx) = mpsc::unbounded_channel::<(Outcome, pipeline::Report, String)>();
     let recorder = tokio::spawn(record(shared.clone(), done_rx));
     let batch = 256.min(shared.config.max_in_flight.max(1));
+    // Sweep forward through the due messages from where the last claim
+    // ended; go back to the start (reading the in-flight ones again) at
+    // most every 200 ms, for messages that became due behind the position
+    // (an ordering key freed, a release, a replay).
+    let mut position: Option<(i64, MessageId)> = None;
+    let mut last_rescan = tokio::time::Instant::now();
     loop {
         if *stop.borrow() {
             break;
@@ -137,12 +145,35 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             .saturating_sub(shared.in_flight());
         let mut claimed = 0;
         if free > 0 {
-            let skip = shared.in_flight.lock().expect("in-flight lock").clone();
+            if last_rescan.elapsed() >= Duration::from_millis(200) {
+                position = None;
+            }
+            if position.is_none() {
+                last_rescan = tokio::time::Instant::now();
+            }
+            let skip = if position.is_none() {
+                shared.in_flight.lock().expect("in-flight lock").clone()
+            } else {
+                HashSet::new()
+            };
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
-            match shared.blocking(move |s| s.due(now, limit, &skip)).await {
+            let after = position;
+            match shared
+                .blocking(move |s| s.due(now, limit, &skip, after))
+                .await
+            {
                 Ok(due) => {
                     claimed = due.len();
+                    if let Some(last) = due.last() {
+                        position = Some((last.due_at, last.id));
+                    }
+                    let due: Vec<Message> = {
+                        let flight = shared.in_flight.lock().expect("in-flight lock");
+                        due.into_iter()
+                            .filter(|m| !flight.contains(&m.id))
+                            .collect()
+                    };
                     for msg in due {
                         shared
                             .in_flight

@@ -52,6 +52,7 @@ suite![
     due_order,
     due_excludes_future_and_settled,
     due_skip_and_limit,
+    due_sweeps_past_a_position,
     ordering_key_blocks_later_messages,
     ordering_key_is_per_flow,
     next_due,
@@ -289,7 +290,7 @@ fn two_stores_share_the_file() {
         replayed,
     )
     .unwrap();
-    let due = runtime.due(T + 1, 10, &HashSet::new()).unwrap();
+    let due = runtime.due(T + 1, 10, &HashSet::new(), None).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].plan_hash, "plan-2");
     // Both write at once without "database is locked".

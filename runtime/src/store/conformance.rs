@@ -50,6 +50,7 @@ pub fn cases<S: Store>() -> Vec<(&'static str, Case<S>)> {
         due_order,
         due_excludes_future_and_settled,
         due_skip_and_limit,
+        due_sweeps_past_a_position,
         ordering_key_blocks_later_messages,
         ordering_key_is_per_flow,
         next_due,
@@ -187,7 +188,7 @@ fn ids(messages: &[Message]) -> Vec<MessageId> {
 
 fn due_ids<S: Store>(store: &S, now: i64, limit: usize, skip: &[MessageId]) -> Vec<MessageId> {
     let skip: HashSet<MessageId> = skip.iter().copied().collect();
-    ids(&ok(store.due(now, limit, &skip), "due"))
+    ids(&ok(store.due(now, limit, &skip, None), "due"))
 }
 
 fn kinds(events: &[Event]) -> Vec<&str> {
@@ -503,6 +504,26 @@ pub fn due_order<S: Store>(store: &S) {
         "record",
     );
     assert_eq!(due_ids(store, T + 1_000, 10, &[]), [a, d, c, b]);
+}
+
+/// With a `(due_at, id)` position, only messages past it are due.
+pub fn due_sweeps_past_a_position<S: Store>(store: &S) {
+    let a = add(store, arrival("f", None, T + 100));
+    let b = add(store, arrival("f", None, T + 100));
+    let c = add(store, arrival("f", None, T + 200));
+    let none = HashSet::new();
+    let after = |pos| ids(&ok(store.due(T + 1_000, 10, &none, Some(pos)), "due"));
+    assert_eq!(after((T + 100, a)), [b, c]);
+    assert_eq!(after((T + 100, b)), [c]);
+    assert_eq!(after((T + 99, i64::MAX)), [a, b, c]);
+    assert_eq!(after((T + 200, c)), Vec::<MessageId>::new());
+    assert_eq!(
+        ids(&ok(
+            store.due(T + 1_000, 1, &none, Some((T + 100, a))),
+            "due"
+        )),
+        [b]
+    );
 }
 
 /// Only queued messages due at or before `now` are due.
@@ -1305,7 +1326,7 @@ pub fn survives_reopen<S: Store>(open: &dyn Fn() -> S) {
     // The stock arrival is due at T + 3, the retry at T + 5_000.
     assert_eq!(ok(store.next_due(), "next_due"), Some(T + 3));
     assert_eq!(
-        ids(&ok(store.due(T + 5_000, 10, &HashSet::new()), "due")),
+        ids(&ok(store.due(T + 5_000, 10, &HashSet::new(), None), "due")),
         [stock, message.id]
     );
     assert_eq!(ok(store.message(dead_id), "message").state, State::Dead);

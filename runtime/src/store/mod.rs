@@ -281,12 +281,15 @@ pub trait Store: Send + Sync + 'static {
     /// Up to `limit` queued messages due at `now`, earliest due first (then by
     /// id), skipping `skip` (those in flight) and any message with an ordering
     /// key behind an earlier pending (`Queued` or `Held`) message of the same
-    /// flow and key. Reads only.
+    /// flow and key. With `after` (a `(due_at, id)` position), only messages
+    /// past it in that order: a worker sweeps forward without reading again
+    /// what it already took. Reads only.
     fn due(
         &self,
         now: i64,
         limit: usize,
         skip: &HashSet<MessageId>,
+        after: Option<(i64, MessageId)>,
     ) -> Result<Vec<Message>, StoreError>;
 
     /// The earliest `due_at` of a queued message, if any.

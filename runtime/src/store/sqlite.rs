@@ -741,6 +741,7 @@ impl Store for SqliteStore {
         now: i64,
         limit: usize,
         skip: &HashSet<MessageId>,
+        after: Option<(i64, MessageId)>,
     ) -> Result<Vec<Message>, StoreError> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -750,6 +751,7 @@ impl Store for SqliteStore {
                 .prepare_cached(&format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages m
                      WHERE m.state = 'queued' AND m.due_at <= ?1
+                       AND (m.due_at > ?3 OR (m.due_at = ?3 AND m.id > ?4))
                        AND (m.ordering_key IS NULL OR NOT EXISTS (
                            SELECT 1 FROM messages e
                            WHERE e.flow = m.flow AND e.ordering_key = m.ordering_key
@@ -760,7 +762,12 @@ impl Store for SqliteStore {
                 .map_err(db("find due messages"))?;
             let rows = stmt
                 .query_map(
-                    params![now, sql_limit(limit.saturating_add(skip.len()))],
+                    params![
+                        now,
+                        sql_limit(limit.saturating_add(skip.len())),
+                        after.map_or(i64::MIN, |a| a.0),
+                        after.map_or(i64::MIN, |a| a.1),
+                    ],
                     message_row,
                 )
                 .map_err(db("find due messages"))?;

@@ -1,0 +1,349 @@
+//! `weft-load`: the runtime's load benchmark. Everything runs on this
+//! machine: a stand-in target (in this process), `weft run` (a separate
+//! process, the release binary) and the load generator (this process, a
+//! real HTTP client over loopback). Three phases:
+//!
+//! 1. throughput: closed-loop senders for a while; acknowledged webhooks
+//!    per second, and end-to-end deliveries per second (first send to last
+//!    delivery at the target), every webhook signed and durably committed;
+//! 2. latency: an open-loop schedule at a fixed rate (latency counted from
+//!    the scheduled time, so a stall is not hidden); acknowledgement
+//!    percentiles;
+//! 3. backlog: the target stops answering, N events are queued, and weft's
+//!    resident memory is sampled as the backlog grows; then weft restarts
+//!    and the backlog drains.
+//!
+//! Usage: `weft-load --weft target/release/weft [--seconds 20] [--rate 2000]
+//! [--backlog 1000000] [--connections 64] [--phases 123]`
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use weft_runtime::standin::{Faults, StandIn, StandInConfig};
+use weft_runtime::testplan::{order, TestPlan, SIGNATURE_HEADER, WEBHOOK_PATH};
+
+const SECRET: &str = "load-test-secret";
+
+struct Args {
+    weft: PathBuf,
+    seconds: u64,
+    rate: u64,
+    backlog: u64,
+    connections: usize,
+    phases: String,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        weft: PathBuf::from("target/release/weft"),
+        seconds: 20,
+        rate: 2000,
+        backlog: 1_000_000,
+        connections: 64,
+        phases: "123".into(),
+    };
+    let v: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i + 1 < v.len() {
+        let val = v[i + 1].clone();
+        match v[i].as_str() {
+            "--weft" => a.weft = val.into(),
+            "--seconds" => a.seconds = val.parse().expect("--seconds N"),
+            "--rate" => a.rate = val.parse().expect("--rate N"),
+            "--backlog" => a.backlog = val.parse().expect("--backlog N"),
+            "--connections" => a.connections = val.parse().expect("--connections N"),
+            "--phases" => a.phases = val,
+            other => panic!("unknown option {other}"),
+        }
+        i += 2;
+    }
+    a
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A `weft run` process on a plan and data directory.
+struct Weft {
+    child: Child,
+    base: String,
+}
+
+impl Weft {
+    async fn start(weft: &Path, plan: &Path, data: &Path) -> Weft {
+        let port = free_port();
+        let child = Command::new(weft)
+            .arg("run")
+            .arg(plan)
+            .arg("--data-dir")
+            .arg(data)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--max-in-flight", "2048", "--max-deliveries", "256"])
+            .env("WEFT_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("weft run starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if client
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Weft { child, base }
+    }
+
+    fn rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends order `n` (customer `n % 10000`); true when acknowledged with 202.
+async fn send(client: &reqwest::Client, base: &str, n: u64) -> bool {
+    let body = order(
+        &format!("o{n}"),
+        &format!("C{}", n % 10_000),
+        (n / 10_000) as i64,
+        10.0,
+    )
+    .to_string();
+    let sig = weft_runtime::webhook::sign(SECRET, "hex", body.as_bytes());
+    client
+        .post(format!("{base}{WEBHOOK_PATH}"))
+        .header(SIGNATURE_HEADER, sig)
+        .body(body)
+        .send()
+        .await
+        .is_ok_and(|r| r.status().as_u16() == 202)
+}
+
+/// Closed-loop senders until `stop`; returns events acknowledged.
+async fn closed_loop(
+    base: &str,
+    connections: usize,
+    first: u64,
+    stop: Arc<AtomicBool>,
+    limit: u64,
+) -> u64 {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .unwrap();
+    let next = Arc::new(AtomicU64::new(first));
+    let acked = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (client, base, next, acked, stop) = (
+            client.clone(),
+            base.to_string(),
+            next.clone(),
+            acked.clone(),
+            stop.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= first + limit {
+                    break;
+                }
+                if send(&client, &base, n).await {
+                    acked.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    acked.load(Ordering::Relaxed)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, SECRET).unwrap();
+    let target = StandIn::start(StandInConfig::default()).await.unwrap();
+    let mut plan = TestPlan::new(&target.url(), secret.to_str().unwrap());
+    plan.max_attempts = 10;
+    plan.timeout = "5s".into();
+    let plan_path = dir.path().join("plan.json");
+    std::fs::write(&plan_path, weft_plan::canonical::pretty(&plan.seal().doc)).unwrap();
+    println!(
+        "weft-load: {} connections, 2 cores shared by weft, the stand-in and the generator",
+        a.connections
+    );
+
+    if a.phases.contains('1') {
+        let weft = Weft::start(&a.weft, &plan_path, &dir.path().join("data1")).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let before = target.effect_count();
+        let started = Instant::now();
+        let s = stop.clone();
+        let secs = a.seconds;
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+            s.store(true, Ordering::Relaxed);
+        });
+        let acked = closed_loop(&weft.base, a.connections, 0, stop, u64::MAX).await;
+        let sent_for = started.elapsed().as_secs_f64();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while ((target.effect_count() - before) as u64) < acked && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let all = started.elapsed().as_secs_f64();
+        let delivered = (target.effect_count() - before) as u64;
+        println!(
+            "throughput: {acked} webhooks acknowledged in {sent_for:.1} s = {:.0}/s; {delivered} delivered, last {:.1} s after the first send = {:.0}/s end to end; weft RSS {:.0} MiB",
+            acked as f64 / sent_for,
+            all,
+            delivered as f64 / all,
+            weft.rss_mib()
+        );
+        weft.stop();
+    }
+
+    if a.phases.contains('2') {
+        let weft = Weft::start(&a.weft, &plan_path, &dir.path().join("data2")).await;
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(256)
+            .build()
+            .unwrap();
+        let interval = Duration::from_secs_f64(1.0 / a.rate as f64);
+        let total = a.rate * a.seconds;
+        let start = Instant::now();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, bool)>();
+        for i in 0..total {
+            let due = start + interval * i as u32;
+            tokio::time::sleep_until(due.into()).await;
+            let (client, base, tx) = (client.clone(), weft.base.clone(), tx.clone());
+            tokio::spawn(async move {
+                let ok = send(&client, &base, 1_000_000_000 + i).await;
+                let _ = tx.send((due.elapsed().as_secs_f64() * 1000.0, ok));
+            });
+        }
+        drop(tx);
+        let mut ms = Vec::with_capacity(total as usize);
+        let mut failed = 0;
+        while let Some((l, ok)) = rx.recv().await {
+            ms.push(l);
+            failed += usize::from(!ok);
+        }
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "latency at {}/s for {} s ({} requests, {failed} not acknowledged): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
+            a.rate,
+            a.seconds,
+            ms.len(),
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.9),
+            percentile(&ms, 0.99),
+            percentile(&ms, 0.999),
+            ms.last().copied().unwrap_or(0.0)
+        );
+        weft.stop();
+    }
+
+    if a.phases.contains('3') {
+        // Deliveries hang (the target answers after 10 minutes, past no timeout
+        // of this plan), so in-flight slots fill and everything else queues.
+        let stuck = StandIn::start(StandInConfig {
+            faults: Faults {
+                slow_rate: 1.0,
+                slow_ms: 600_000,
+                ..Faults::default()
+            },
+            ..StandInConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut hung = TestPlan::new(&stuck.url(), secret.to_str().unwrap());
+        hung.timeout = "15m".into();
+        let hung_path = dir.path().join("hung.json");
+        std::fs::write(&hung_path, weft_plan::canonical::pretty(&hung.seal().doc)).unwrap();
+        let data = dir.path().join("data3");
+        let weft = Weft::start(&a.weft, &hung_path, &data).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let base = weft.base.clone();
+        let (connections, backlog) = (a.connections, a.backlog);
+        let filler = tokio::spawn(async move {
+            closed_loop(&base, connections, 2_000_000_000, stop, backlog).await
+        });
+        let mut samples = Vec::new();
+        while !filler.is_finished() {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            samples.push((started.elapsed().as_secs(), weft.rss_mib()));
+        }
+        let acked = filler.await.unwrap();
+        let rss: Vec<String> = samples
+            .iter()
+            .map(|(t, m)| format!("{t}s {m:.0}"))
+            .collect();
+        println!(
+            "backlog: {acked} events queued in {:.0} s ({:.0}/s) with deliveries hung; weft RSS MiB over time: {}",
+            started.elapsed().as_secs_f64(),
+            acked as f64 / started.elapsed().as_secs_f64(),
+            rss.join(", ")
+        );
+        let db = std::fs::metadata(data.join("weft.db"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        weft.stop();
+        stuck.shutdown().await;
+        // Restart on the same data with a target that answers: the backlog drains.
+        let before = target.effect_count();
+        let started = Instant::now();
+        let weft = Weft::start(&a.weft, &plan_path, &data).await;
+        let mut peak: f64 = 0.0;
+        let deadline = Instant::now() + Duration::from_secs(1800);
+        while ((target.effect_count() - before) as u64) < acked && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            peak = peak.max(weft.rss_mib());
+        }
+        let drained = (target.effect_count() - before) as u64;
+        println!(
+            "drain after restart: {drained} delivered in {:.0} s ({:.0}/s), peak RSS {peak:.0} MiB; store file {:.0} MiB",
+            started.elapsed().as_secs_f64(),
+            drained as f64 / started.elapsed().as_secs_f64(),
+            db as f64 / 1048576.0
+        );
+        weft.stop();
+    }
+    target.shutdown().await;
+}
