@@ -91,11 +91,18 @@ impl Shared {
             return Ok(Vec::new());
         }
         let flows: Vec<String> = arrivals.iter().map(|a| a.flow.clone()).collect();
-        let store = self.store.clone();
-        let window = self.config.dedup_window_ms;
-        let accepted = tokio::task::spawn_blocking(move || store.accept(arrivals, cursor, window))
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.store.accept_then(
+            arrivals,
+            cursor,
+            self.config.dedup_window_ms,
+            Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        );
+        let accepted = rx
             .await
-            .map_err(|e| StoreError::Backend(format!("the store task failed: {e}")))??;
+            .map_err(|_| StoreError::Backend("the store dropped a write".into()))??;
         for (flow, a) in flows.iter().zip(&accepted) {
             match a {
                 Accepted::New(_) => self.metrics.received(flow, 1, 0),
@@ -159,10 +166,8 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
             let after = position;
-            match shared
-                .blocking(move |s| s.due(now, limit, &skip, after))
-                .await
-            {
+            // A short read on the read connection: not worth a thread hop.
+            match shared.store.due(now, limit, &skip, after) {
                 Ok(due) => {
                     claimed = due.len();
                     if let Some(last) = due.last() {
@@ -205,7 +210,7 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             continue;
         }
         // Sleep until the next due time (at most 1 s), new work, or stop.
-        let next = shared.blocking(|s| s.next_due()).await.ok().flatten();
+        let next = shared.store.next_due().ok().flatten();
         let now = crate::clock::now_ms();
         let wait = match next {
             Some(t) if t > now => Duration::from_millis(((t - now) as u64).min(1_000)),
@@ -253,7 +258,18 @@ async fn record(
         loop {
             let batch = outcomes.clone();
             let now = crate::clock::now_ms();
-            match shared.blocking(move |s| s.record(batch, now)).await {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            shared.store.record_then(
+                batch,
+                now,
+                Box::new(move |r| {
+                    let _ = tx.send(r);
+                }),
+            );
+            let result = rx
+                .await
+                .unwrap_or_else(|_| Err(StoreError::Backend("the store dropped a write".into())));
+            match result {
                 Ok(()) => break,
                 Err(e) => {
                     // The messages stay queued in the store; keep trying so

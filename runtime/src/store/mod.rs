@@ -345,4 +345,27 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks the store's own consistency (SQLite: `PRAGMA integrity_check`).
     fn check_integrity(&self) -> Result<(), StoreError>;
+
+    /// [`Store::accept`], with the result passed to `done` once committed,
+    /// so an async caller need not block a thread while the group commits.
+    /// The default runs `accept` at once (blocking the caller).
+    fn accept_then(
+        &self,
+        arrivals: Vec<NewMessage>,
+        cursor: Option<CursorUpdate>,
+        dedup_window_ms: i64,
+        done: Box<dyn FnOnce(Result<Vec<Accepted>, StoreError>) + Send>,
+    ) {
+        done(self.accept(arrivals, cursor, dedup_window_ms))
+    }
+
+    /// [`Store::record`], with the result passed to `done` once committed.
+    fn record_then(
+        &self,
+        outcomes: Vec<Outcome>,
+        now: i64,
+        done: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
+    ) {
+        done(self.record(outcomes, now))
+    }
 }

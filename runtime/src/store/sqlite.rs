@@ -164,17 +164,47 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.write_then(
+            what,
+            work,
+            Box::new(move |r| {
+                let _ = reply.send(r);
+            }),
+        );
+        answer.recv().unwrap_or_else(|_| {
+            Err(StoreError::Backend(format!(
+                "cannot {what}: the store's writer has stopped"
+            )))
+        })
+    }
+
+    /// Queues `work` for the writer; `done` gets its result once the
+    /// transaction is settled (on the writer's thread), or at once if the
+    /// writer has stopped.
+    fn write_then<T, F>(&self, what: &'static str, work: F, done: Reply<T>)
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
         let stopped =
             || StoreError::Backend(format!("cannot {what}: the store's writer has stopped"));
-        let (reply, answer) = mpsc::sync_channel(1);
         let job: Box<dyn Job> = Box::new(Call {
             work: Some(work),
             result: None,
-            reply,
+            reply: Some(done),
         });
-        let jobs = self.jobs.as_ref().ok_or_else(stopped)?;
-        jobs.send(job).map_err(|_| stopped())?;
-        answer.recv().map_err(|_| stopped())?
+        match self.jobs.as_ref() {
+            Some(jobs) => {
+                if let Err(mpsc::SendError(mut job)) = jobs.send(job) {
+                    job.abandon(stopped());
+                }
+            }
+            None => {
+                let mut job = job;
+                job.abandon(stopped());
+            }
+        }
     }
 
     /// Runs `work` on the read connection.
@@ -293,13 +323,18 @@ trait Job: Send {
     /// Answers the caller once the transaction is settled: `Ok` if it
     /// committed. A job that failed answers with its own error.
     fn finish(self: Box<Self>, settled: Result<(), StoreError>);
+    /// Answers a job that never reached the writer.
+    fn abandon(&mut self, error: StoreError);
 }
+
+/// Where a write's result goes once its transaction is settled.
+type Reply<T> = Box<dyn FnOnce(Result<T, StoreError>) + Send>;
 
 /// A job that returns a value to a caller waiting on `reply`.
 struct Call<T, F> {
     work: Option<F>,
     result: Option<Result<T, StoreError>>,
-    reply: mpsc::SyncSender<Result<T, StoreError>>,
+    reply: Option<Reply<T>>,
 }
 
 impl<T, F> Job for Call<T, F>
@@ -326,8 +361,15 @@ where
                 "a write stopped before it finished (the store has a bug)".into(),
             )),
         };
-        // The caller may have gone; then there is no one to tell.
-        let _ = self.reply.send(answer);
+        if let Some(reply) = self.reply {
+            reply(answer);
+        }
+    }
+
+    fn abandon(&mut self, error: StoreError) {
+        if let Some(reply) = self.reply.take() {
+            reply(Err(error));
+        }
     }
 }
 
@@ -797,6 +839,28 @@ impl Store for SqliteStore {
         self.write("record outcomes", move |conn| {
             record_all(conn, &outcomes, now)
         })
+    }
+
+    fn accept_then(
+        &self,
+        arrivals: Vec<NewMessage>,
+        cursor: Option<CursorUpdate>,
+        dedup_window_ms: i64,
+        done: Reply<Vec<Accepted>>,
+    ) {
+        self.write_then(
+            "accept messages",
+            move |conn| accept_all(conn, &arrivals, cursor.as_ref(), dedup_window_ms),
+            done,
+        )
+    }
+
+    fn record_then(&self, outcomes: Vec<Outcome>, now: i64, done: Reply<()>) {
+        self.write_then(
+            "record outcomes",
+            move |conn| record_all(conn, &outcomes, now),
+            done,
+        )
     }
 
     fn act(&self, id: MessageId, action: Action, event: NewEvent) -> Result<Message, StoreError> {
