@@ -392,13 +392,19 @@ fn write_loop(conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>, counters: &
 /// every job. Should SQLite abandon the transaction part-way (it does on some
 /// I/O and memory errors), the jobs run so far are told, and the rest go on
 /// in a new transaction.
+/// Runs a statement without parameters, prepared once per connection (the
+/// transaction and savepoint statements run for every write).
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
     let mut ran: Vec<Box<dyn Job>> = Vec::with_capacity(group.len());
     let mut open = false;
     let mut jobs = group.into_iter();
     while let Some(mut job) = jobs.next() {
         if !open {
-            if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
                 // Another process has held the lock past the busy timeout:
                 // fail the whole group now rather than wait again per job.
                 let error = format!("start a write transaction: {e}");
@@ -410,7 +416,7 @@ fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
             }
             open = true;
         }
-        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+        if let Err(e) = run_cached(conn, "SAVEPOINT job") {
             let error = format!("start a savepoint: {e}");
             job.finish(Err(StoreError::Backend(format!("cannot {error}"))));
             abandon(conn, &mut ran, &error);
@@ -421,7 +427,7 @@ fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
         let settled = if conn.is_autocommit() {
             Err("SQLite rolled the transaction back".to_string())
         } else if ok {
-            conn.execute_batch("RELEASE job")
+            run_cached(conn, "RELEASE job")
                 .map_err(|e| format!("release a savepoint: {e}"))
         } else {
             conn.execute_batch("ROLLBACK TO job; RELEASE job")
@@ -439,7 +445,7 @@ fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
     if !open {
         return;
     }
-    match conn.execute_batch("COMMIT") {
+    match run_cached(conn, "COMMIT") {
         Ok(()) => {
             counters.transactions.fetch_add(1, Ordering::SeqCst);
             counters.jobs.fetch_add(ran.len() as u64, Ordering::SeqCst);
