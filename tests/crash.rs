@@ -24,11 +24,7 @@ const SECRET: &str = "crash-test-secret";
 const TOKEN: &str = "crash-test-admin-token-0123456789";
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    weft_runtime::standin::free_port().expect("a free loopback port")
 }
 
 fn start(plan: &std::path::Path, data: &std::path::Path, port: u16) -> Child {

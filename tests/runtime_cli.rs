@@ -171,11 +171,7 @@ fn operator_commands_on_a_data_directory() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    weft_runtime::standin::free_port().expect("a free loopback port")
 }
 
 /// `weft run` on the test plan in `dir`, with extra arguments.

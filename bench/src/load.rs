@@ -63,11 +63,7 @@ fn args() -> Args {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    weft_runtime::standin::free_port().expect("a free loopback port")
 }
 
 /// A `weft run` process on a plan and data directory.

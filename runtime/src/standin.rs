@@ -39,6 +39,14 @@ pub const TOKEN_PATH: &str = "/oauth2/token";
 /// The access token the token endpoint hands out.
 pub const TOKEN: &str = "standin-token";
 
+/// A loopback port free now (the OS picks it), for a server started later
+/// by another process or with a fixed port.
+pub fn free_port() -> std::io::Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+}
+
 /// Largest request head (request line and headers) accepted; more is `431`.
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body accepted; more is `413`.

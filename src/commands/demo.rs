@@ -70,9 +70,7 @@ pub fn run(dir: &Path, data_dir: Option<PathBuf>) -> Result<(), Failure> {
 }
 
 fn free_port() -> Result<u16, Failure> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
+    weft_runtime::standin::free_port()
         .map_err(|e| Failure::input(format!("cannot find a free loopback port: {e}")))
 }
 

@@ -427,8 +427,7 @@ fn run_group(conn: &Connection, group: Vec<Box<dyn Job>>, counters: &Counters) {
         let settled = if conn.is_autocommit() {
             Err("SQLite rolled the transaction back".to_string())
         } else if ok {
-            run_cached(conn, "RELEASE job")
-                .map_err(|e| format!("release a savepoint: {e}"))
+            run_cached(conn, "RELEASE job").map_err(|e| format!("release a savepoint: {e}"))
         } else {
             conn.execute_batch("ROLLBACK TO job; RELEASE job")
                 .map_err(|e| format!("roll back a failed write: {e}"))
