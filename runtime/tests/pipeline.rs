@@ -143,11 +143,15 @@ async fn bad_signatures_big_bodies_and_unknown_topics_are_refused_and_recorded()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_retried_with_backoff_and_retry_after_until_delivered() {
-    let mut h = Harness::start(faulty(Faults {
+    let mut h = Harness::start(
+        faulty(Faults {
             too_many_rate: 1.0,
             retry_after_secs: 1,
             ..Faults::default()
-        }), |_| {}).await;
+        }),
+        |_| {},
+    )
+    .await;
     let (_, body) = h.order(&order("2001", "C1", 1, 10.0)).await;
     let id = accepted_id(&body);
     h.until("a failed attempt", |h| h.message(id).attempts >= 1)
@@ -182,11 +186,15 @@ async fn failures_are_retried_with_backoff_and_retry_after_until_delivered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeouts_and_resets_are_retried_under_the_same_key_and_applied_once() {
-    let mut h = Harness::start(faulty(Faults {
+    let mut h = Harness::start(
+        faulty(Faults {
             slow_rate: 1.0,
             slow_ms: 600,
             ..Faults::default()
-        }), |_| {}).await;
+        }),
+        |_| {},
+    )
+    .await;
     let (_, body) = h.order(&order("3001", "C1", 1, 10.0)).await;
     let id = accepted_id(&body);
     h.until("a timed-out attempt", |h| h.message(id).attempts >= 1)
@@ -228,10 +236,14 @@ async fn timeouts_and_resets_are_retried_under_the_same_key_and_applied_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn permanent_failures_are_dead_lettered_at_once_and_exhausted_retries_replay() {
-    let mut h = Harness::start(faulty(Faults {
+    let mut h = Harness::start(
+        faulty(Faults {
             reject_rate: 1.0,
             ..Faults::default()
-        }), |_| {}).await;
+        }),
+        |_| {},
+    )
+    .await;
     let (_, body) = h.order(&order("4001", "C1", 1, 10.0)).await;
     let rejected = accepted_id(&body);
     h.until("the dead letter", |h| h.count("orders", State::Dead) == 1)
@@ -321,26 +333,28 @@ async fn permanent_failures_are_dead_lettered_at_once_and_exhausted_retries_repl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_message_per_ordering_key_in_flight_keeps_order_through_failures() {
-    let mut h = Harness::start(faulty(Faults {
-            error_rate: 0.3,
-            reset_rate: 0.1,
-            seed: 7,
-            ..Faults::default()
-        },
-        ..ordered()
+    let mut h = Harness::start(
+        StandInConfig {
+            faults: Faults {
+                error_rate: 0.3,
+                reset_rate: 0.1,
+                seed: 7,
+                ..Faults::default()
+            },
+            ..ordered()
         },
         |doc| {
-        doc["flows"]["orders"]["steps"][3]["deliver"]["policy"]["retry"]["max_attempts"] =
-            json!(50)
+            doc["flows"]["orders"]["steps"][3]["deliver"]["policy"]["retry"]["max_attempts"] =
+                json!(50)
         },
     )
     .await;
     for seq in 1..=20 {
         for c in 0..5 {
-        let (status, _) = h
-            .order(&order(&format!("{c}-{seq}"), &format!("C{c}"), seq, 5.0))
-            .await;
-        assert_eq!(status, 202);
+            let (status, _) = h
+                .order(&order(&format!("{c}-{seq}"), &format!("C{c}"), seq, 5.0))
+                .await;
+            assert_eq!(status, 202);
         }
     }
     h.until("all delivered", |h| {
@@ -401,12 +415,12 @@ async fn a_hold_parks_the_message_until_an_operator_releases_or_rejects_it() {
     assert_eq!(
         h.kinds(big),
         [
-        "received",
-        "validated",
-        "mapped",
-        "held",
-        "released",
-        "delivered"
+            "received",
+            "validated",
+            "mapped",
+            "held",
+            "released",
+            "delivered"
         ]
     );
     h.stop().await;
@@ -420,12 +434,12 @@ async fn the_admin_api_needs_the_token_and_metrics_and_health_answer() {
     assert_eq!(status(h.client.get(&url).send().await.unwrap()), 401);
     assert_eq!(
         status(
-        h.client
-            .get(&url)
-            .bearer_auth("wrong")
-            .send()
-            .await
-            .unwrap()
+            h.client
+                .get(&url)
+                .bearer_auth("wrong")
+                .send()
+                .await
+                .unwrap()
         ),
         401
     );
@@ -438,21 +452,21 @@ async fn the_admin_api_needs_the_token_and_metrics_and_health_answer() {
     assert!(s["plan_hash"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(
         status(
-        h.client
-            .get(format!("{}/healthz", h.base))
-            .send()
-            .await
-            .unwrap()
+            h.client
+                .get(format!("{}/healthz", h.base))
+                .send()
+                .await
+                .unwrap()
         ),
         200
     );
     assert_eq!(
         status(
-        h.client
-            .get(format!("{}/readyz", h.base))
-            .send()
-            .await
-            .unwrap()
+            h.client
+                .get(format!("{}/readyz", h.base))
+                .send()
+                .await
+                .unwrap()
         ),
         200
     );
@@ -481,19 +495,19 @@ async fn the_admin_api_needs_the_token_and_metrics_and_health_answer() {
 async fn an_open_circuit_breaker_defers_deliveries_without_spending_attempts() {
     let mut h = Harness::start(
         StandInConfig {
-        faults: Faults::down(),
-        ..ordered()
+            faults: Faults::down(),
+            ..ordered()
         },
         |doc| {
-        let p = &mut doc["flows"]["orders"]["steps"][3]["deliver"]["policy"];
-        p["circuit_breaker"] = json!({ "failures": 3, "window": "10s", "cool_down": "400ms" });
-        p["retry"]["max_attempts"] = json!(100);
+            let p = &mut doc["flows"]["orders"]["steps"][3]["deliver"]["policy"];
+            p["circuit_breaker"] = json!({ "failures": 3, "window": "10s", "cool_down": "400ms" });
+            p["retry"]["max_attempts"] = json!(100);
         },
     )
     .await;
     for c in 0..3 {
         h.order(&order(&format!("7{c}"), &format!("C{c}"), 1, 1.0))
-        .await;
+            .await;
     }
     h.until("a deferral", |h| {
         (1..=3).any(|id| h.kinds(id).iter().any(|k| k == "deferred"))
@@ -587,12 +601,14 @@ async fn files_are_taken_bad_lines_dead_lettered_and_the_file_archived() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_stops_intake_and_finishes_in_flight_deliveries() {
     let mut h = Harness::start(
-        StandInConfig {
-        faults: Faults {
+        faulty(Faults {
             slow_rate: 1.0,
             slow_ms: 150,
             ..Faults::default()
-        }), |_| {}).await;
+        }),
+        |_| {},
+    )
+    .await;
     for c in 0..10 {
         h.order(&order(&format!("8{c}"), &format!("C{c}"), 1, 1.0))
             .await;
