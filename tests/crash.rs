@@ -117,7 +117,7 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
     // The killer.
     let mut kills = 0;
     while sending.load(Ordering::Relaxed) {
-        let wait = 200 + fastrand::u64(0..800);
+        let wait = 700 + fastrand::u64(0..1600);
         tokio::time::sleep(Duration::from_millis(wait)).await;
         let done = acked.load(Ordering::Relaxed) == total as u64;
         if done && kills >= min_kills {

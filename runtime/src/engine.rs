@@ -158,33 +158,34 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             if position.is_none() {
                 last_rescan = tokio::time::Instant::now();
             }
-            let skip = if position.is_none() {
-                shared.in_flight.lock().expect("in-flight lock").clone()
-            } else {
-                HashSet::new()
-            };
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
             let after = position;
-            // A short read on the read connection: not worth a thread hop.
-            match shared.store.due(now, limit, &skip, after) {
-                Ok(due) => {
+            // The in-flight set stays locked from the read to the claim: the
+            // recorder frees a slot only after its outcome is committed, so a
+            // message the read saw as queued while its outcome was being
+            // committed is still in the set here, and is not run twice.
+            // (A short read on the read connection: not worth a thread hop.)
+            let read = {
+                let mut flight = shared.in_flight.lock().expect("in-flight lock");
+                let none = HashSet::new();
+                let skip = if position.is_none() { &*flight } else { &none };
+                shared.store.due(now, limit, skip, after).map(|due| {
                     claimed = due.len();
                     if let Some(last) = due.last() {
                         position = Some((last.due_at, last.id));
                     }
-                    let due: Vec<Message> = {
-                        let flight = shared.in_flight.lock().expect("in-flight lock");
-                        due.into_iter()
-                            .filter(|m| !flight.contains(&m.id))
-                            .collect()
-                    };
+                    let due: Vec<Message> = due
+                        .into_iter()
+                        .filter(|m| !flight.contains(&m.id))
+                        .collect();
+                    flight.extend(due.iter().map(|m| m.id));
+                    due
+                })
+            };
+            match read {
+                Ok(due) => {
                     for msg in due {
-                        shared
-                            .in_flight
-                            .lock()
-                            .expect("in-flight lock")
-                            .insert(msg.id);
                         let shared = shared.clone();
                         let done = done_tx.clone();
                         tokio::spawn(async move {
