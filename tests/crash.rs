@@ -27,7 +27,20 @@ fn free_port() -> u16 {
     weft_runtime::standin::free_port().expect("a free loopback port")
 }
 
-fn start(plan: &std::path::Path, data: &std::path::Path, port: u16) -> Child {
+/// A `weft run` child that is killed if the test ends early (a failed
+/// assertion must not leave it running).
+struct Runtime(Child);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn start(plan: &std::path::Path, data: &std::path::Path, port: u16) -> Runtime {
     Command::new(env!("CARGO_BIN_EXE_weft"))
         .arg("run")
         .arg(plan)
@@ -44,6 +57,7 @@ fn start(plan: &std::path::Path, data: &std::path::Path, port: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Runtime)
         .expect("weft run starts")
 }
 
@@ -124,8 +138,8 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
             sending.store(false, Ordering::Relaxed);
             break;
         }
-        child.kill().expect("SIGKILL");
-        child.wait().unwrap();
+        child.0.kill().expect("SIGKILL");
+        child.0.wait().unwrap();
         kills += 1;
         child = start(&plan_path, &data, port);
         assert!(
@@ -138,7 +152,7 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
     }
 
     // Let the last instance drain the queue, then stop it gracefully.
-    let deadline = Instant::now() + Duration::from_secs(180);
+    let deadline = Instant::now() + Duration::from_secs(if soak { 1800 } else { 180 });
     loop {
         let r = client
             .get(format!("{base}/admin/status"))
@@ -156,8 +170,8 @@ async fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
         assert!(Instant::now() < deadline, "the queue did not drain");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    unsafe_sigterm(&child);
-    let status = child.wait().unwrap();
+    unsafe_sigterm(&child.0);
+    let status = child.0.wait().unwrap();
     assert!(status.success(), "SIGTERM is a clean exit: {status:?}");
 
     // Every acknowledged event: delivered once, or dead-lettered.

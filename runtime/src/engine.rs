@@ -50,6 +50,15 @@ impl Default for Config {
     }
 }
 
+/// The messages being run, and those freed recently (by recording epoch),
+/// which a read that began before they were freed may still see as queued.
+#[derive(Default)]
+struct Flight {
+    ids: HashSet<MessageId>,
+    done: std::collections::VecDeque<(u64, MessageId)>,
+    epoch: u64,
+}
+
 /// What every part of a running instance shares.
 pub struct Shared {
     pub store: Arc<dyn Store>,
@@ -61,7 +70,7 @@ pub struct Shared {
     pub wake: Notify,
     /// False once shutdown began: triggers refuse new work.
     pub accepting: AtomicBool,
-    in_flight: Mutex<HashSet<MessageId>>,
+    in_flight: Mutex<Flight>,
 }
 
 impl Shared {
@@ -75,7 +84,7 @@ impl Shared {
             config,
             wake: Notify::new(),
             accepting: AtomicBool::new(true),
-            in_flight: Mutex::new(HashSet::new()),
+            in_flight: Mutex::new(Flight::default()),
         })
     }
 
@@ -126,7 +135,7 @@ impl Shared {
 
     /// Messages being run now.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.lock().expect("in-flight lock").len()
+        self.in_flight.lock().expect("in-flight lock").ids.len()
     }
 }
 
@@ -161,28 +170,40 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
             let after = position;
-            // The in-flight set stays locked from the read to the claim: the
-            // recorder frees a slot only after its outcome is committed, so a
-            // message the read saw as queued while its outcome was being
-            // committed is still in the set here, and is not run twice.
+            // A message whose outcome commits while this read runs may come
+            // back as still queued; the recorder frees its slot only after
+            // the commit and notes it as done in that epoch, so anything
+            // freed since the read began is dropped here and not run twice.
             // (A short read on the read connection: not worth a thread hop.)
-            let read = {
-                let mut flight = shared.in_flight.lock().expect("in-flight lock");
-                let none = HashSet::new();
-                let skip = if position.is_none() { &*flight } else { &none };
-                shared.store.due(now, limit, skip, after).map(|due| {
-                    claimed = due.len();
-                    if let Some(last) = due.last() {
-                        position = Some((last.due_at, last.id));
-                    }
-                    let due: Vec<Message> = due
-                        .into_iter()
-                        .filter(|m| !flight.contains(&m.id))
-                        .collect();
-                    flight.extend(due.iter().map(|m| m.id));
-                    due
-                })
+            let (epoch, skip) = {
+                let f = shared.in_flight.lock().expect("in-flight lock");
+                let skip = if position.is_none() {
+                    f.ids.clone()
+                } else {
+                    HashSet::new()
+                };
+                (f.epoch, skip)
             };
+            let read = shared.store.due(now, limit, &skip, after).map(|due| {
+                claimed = due.len();
+                if let Some(last) = due.last() {
+                    position = Some((last.due_at, last.id));
+                }
+                let mut f = shared.in_flight.lock().expect("in-flight lock");
+                let since: HashSet<MessageId> = f
+                    .done
+                    .iter()
+                    .filter(|(e, _)| *e > epoch)
+                    .map(|(_, id)| *id)
+                    .collect();
+                f.done.retain(|(e, _)| *e > epoch);
+                let due: Vec<Message> = due
+                    .into_iter()
+                    .filter(|m| !f.ids.contains(&m.id) && !since.contains(&m.id))
+                    .collect();
+                f.ids.extend(due.iter().map(|m| m.id));
+                due
+            });
             match read {
                 Ok(due) => {
                     for msg in due {
@@ -286,8 +307,11 @@ async fn record(
         }
         {
             let mut f = shared.in_flight.lock().expect("in-flight lock");
+            f.epoch += 1;
+            let epoch = f.epoch;
             for id in ids {
-                f.remove(&id);
+                f.ids.remove(&id);
+                f.done.push_back((epoch, id));
             }
         }
         shared.wake.notify_one();
