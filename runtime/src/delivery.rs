@@ -366,6 +366,14 @@ fn short(e: &reqwest::Error) -> String {
     s
 }
 
+/// What a path placeholder's value keeps as is: RFC 3986's unreserved
+/// characters; everything else (`/`, `@`, `?`, `#`, ...) is percent-encoded.
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The request URL: base URL and path, with `{field}` placeholders filled
 /// from the message's top-level fields (percent-encoded, so a value cannot
 /// change the host or the path's shape).
@@ -394,13 +402,7 @@ pub fn url_for(d: &Delivery, body: &str) -> Result<String, String> {
                 ))
             }
         };
-        for b in value.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
+        out.extend(percent_encoding::utf8_percent_encode(&value, PATH_VALUE));
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);

@@ -146,8 +146,11 @@ fn route<'a>(
     let from_request = || {
         req.uri()
             .query()
-            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("topic=")))
-            .map(percent_decode)
+            .and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "topic")
+                    .map(|(_, v)| v.into_owned())
+            })
             .or_else(|| {
                 req.headers()
                     .get("x-weft-topic")
@@ -160,26 +163,9 @@ fn route<'a>(
     }
     hooks.iter().find_map(|(p, r)| {
         let rest = path.strip_prefix(p.as_str())?.strip_prefix('/')?;
-        Some((p.clone(), r, Some(percent_decode(rest))))
+        let topic = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        Some((p.clone(), r, Some(topic.into_owned())))
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Checks the request's signature header against the body.
