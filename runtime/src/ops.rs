@@ -72,12 +72,7 @@ pub fn act(
     actor: &str,
     now: i64,
 ) -> Result<Message, StoreError> {
-    let kind = match &action {
-        Action::Release => "released",
-        Action::Reject => "rejected",
-        Action::Replay { .. } => "replayed",
-        Action::Discard => "discarded",
-    };
+    let kind = action.kind();
     let detail = match &action {
         Action::Replay { plan_hash } => format!("by {actor}, under {plan_hash}"),
         _ => format!("by {actor}"),

@@ -87,7 +87,7 @@ fn local(dir: &std::path::Path, op: Op) -> Result<View, Failure> {
                 },
                 (a, _) => a,
             };
-            let verb = verb(&action);
+            let verb = action.kind();
             let m =
                 ops::act(store, id, action, "cli", weft_runtime::clock::now_ms()).map_err(fail)?;
             View::Done(verb.into(), m)
@@ -119,19 +119,10 @@ fn remote(url: &str, token: Option<String>, op: Op) -> Result<View, Failure> {
                     Action::Discard => ("dlq", "discard"),
                 };
                 let m = client.act(queue, id, verb).await.map_err(Failure::refused)?;
-                View::Done(self::verb(&action).into(), m)
+                View::Done(action.kind().into(), m)
             }
         })
     })
-}
-
-fn verb(a: &Action) -> &'static str {
-    match a {
-        Action::Release => "released",
-        Action::Reject => "rejected",
-        Action::Replay { .. } => "replayed",
-        Action::Discard => "discarded",
-    }
 }
 
 /// A time in the store (ms since the epoch) as RFC 3339, to the millisecond.

@@ -213,6 +213,17 @@ pub enum Action {
 }
 
 impl Action {
+    /// The audit event it leaves, which is also what operators are told it
+    /// did: `released`, `rejected`, `replayed`, `discarded`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Release => "released",
+            Action::Reject => "rejected",
+            Action::Replay { .. } => "replayed",
+            Action::Discard => "discarded",
+        }
+    }
+
     /// The state the action applies to.
     pub fn from_state(&self) -> State {
         match self {
