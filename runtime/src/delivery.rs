@@ -146,15 +146,8 @@ impl Outbound {
             Ok(u) => u,
             Err(e) => return Sent::Failed(Failure::new("request", e)),
         };
-        match crate::prepared::origin(&url) {
-            Ok(o) if self.allowed.contains(&o) => {}
-            _ => {
-                return Sent::Failed(Failure::new(
-                    "request",
-                    format!("`{}` is not a host the plan declares", d.target),
-                ))
-            }
-        }
+        // The origin was checked when the plan was prepared (`stays_on`):
+        // placeholders are percent-encoded, so no value can change it.
         self.wait_for_token(&d.system).await;
         let _permit = self
             .permits

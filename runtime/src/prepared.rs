@@ -314,6 +314,21 @@ impl Prepared {
                     )),
                 }
             }
+            if let Trigger::Poll {
+                system, endpoint, ..
+            } = &f.trigger
+            {
+                match systems.get(system).and_then(|s| s.base_url.as_deref()) {
+                    Some(base) => {
+                        if let Err(m) = stays_on(base, &endpoint.path) {
+                            errors.push(format!("{at}.trigger: {m}"));
+                        }
+                    }
+                    None => errors.push(format!(
+                        "{at}.trigger: system `{system}` has no base_url to poll; give it one"
+                    )),
+                }
+            }
             let steps = f
                 .steps
                 .iter()
@@ -422,6 +437,7 @@ fn step(
             let base_url = link.base_url.clone().ok_or_else(|| {
                 format!("{at}: system `{}` has no base_url to deliver to", e.system)
             })?;
+            stays_on(&base_url, &e.path).map_err(|m| format!("{at}: {m}"))?;
             let method = reqwest::Method::from_bytes(e.method.to_ascii_uppercase().as_bytes())
                 .map_err(|_| format!("{at}: `{}` is not an HTTP method", e.method))?;
             PreparedStep::Deliver(Box::new(Delivery {
@@ -435,6 +451,30 @@ fn step(
             }))
         }
     })
+}
+
+/// Checks that `path` (with any placeholder value, which deliveries
+/// percent-encode) keeps requests on `base_url`'s origin, so the origin is
+/// checked once here and not per attempt.
+fn stays_on(base_url: &str, path: &str) -> Result<(), String> {
+    let mut filled = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        filled.push('x');
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    filled.push_str(rest);
+    let url = format!("{base_url}{filled}");
+    if origin(&url)? == origin(base_url)? {
+        Ok(())
+    } else {
+        Err(format!(
+            "the path `{path}` takes requests off the system's base URL; write a path starting with `/`"
+        ))
+    }
 }
 
 /// Compiles a contract's schema (once per plan).
@@ -484,4 +524,25 @@ pub fn origin(url: &str) -> Result<String, String> {
     let host = u.host_str().ok_or_else(|| format!("`{url}` has no host"))?;
     let port = u.port_or_known_default().unwrap_or(0);
     Ok(format!("{}://{host}:{port}", u.scheme()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stays_on;
+
+    #[test]
+    fn a_path_must_keep_requests_on_the_base_url() {
+        assert_eq!(
+            stays_on("https://erp.example", "/orders/{id}/lines"),
+            Ok(())
+        );
+        assert_eq!(stays_on("http://127.0.0.1:9", "/a?b={c}"), Ok(()));
+        for path in ["@evil.example/x", "{host}.evil.example/x", ".evil.example/"] {
+            let e = stays_on("https://erp.example", path).unwrap_err();
+            assert!(
+                e.contains("takes requests off the system's base URL"),
+                "{path}: {e}"
+            );
+        }
+    }
 }
