@@ -40,6 +40,7 @@ pub async fn run(
         attempts: msg.attempts,
         text: msg.current.clone(),
         value: None,
+        source: None,
     };
     let state = match prepared.flows.get(&msg.flow) {
         Some(flow) => run.steps(flow, outbound, now).await,
@@ -86,6 +87,8 @@ struct Run<'a> {
     text: Option<String>,
     /// The same, as a value, when the last step was a mapping in this run.
     value: Option<Value>,
+    /// The payload as a value, once a condition needed it.
+    source: Option<Value>,
 }
 
 impl Run<'_> {
@@ -268,13 +271,16 @@ impl Run<'_> {
 
     /// A flow condition over `source` and `current`; it must be a boolean.
     fn condition(&mut self, when: &weft_mapping::ast::Expr) -> Result<bool, String> {
-        let source = read_keep(&self.msg.payload)?;
-        let current = match (&self.value, &self.text) {
-            (Some(v), _) => v.clone(),
-            (None, Some(t)) => read_keep(t)?,
-            (None, None) => source.clone(),
-        };
-        let vars = [("source", &source), ("current", &current)];
+        // Read once per run, whatever the number of conditions.
+        if self.source.is_none() {
+            self.source = Some(read_keep(&self.msg.payload)?);
+        }
+        if let (None, Some(t)) = (&self.value, &self.text) {
+            self.value = Some(read_keep(t)?);
+        }
+        let source = self.source.as_ref().expect("read above");
+        let current = self.value.as_ref().unwrap_or(source);
+        let vars = [("source", source), ("current", current)];
         match weft_mapping::evaluate_bound(
             when,
             &vars,
