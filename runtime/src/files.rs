@@ -9,7 +9,7 @@
 use crate::engine::Shared;
 use crate::store::{CursorUpdate, NewMessage, State};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -117,7 +117,7 @@ fn records(
 ) -> Vec<NewMessage> {
     let prepared = &shared.prepared;
     let f = &prepared.flows[flow];
-    let schema = prepared_schema(shared, &files.record);
+    let schema = prepared.contracts.get(&files.record);
     let now = crate::clock::now_ms();
     let mut out = Vec::new();
     let mut push = |line: usize, r: Result<serde_json::Value, (String, String)>| {
@@ -169,7 +169,7 @@ fn records(
                 Ok(row) => {
                     let mut obj = serde_json::Map::new();
                     for (k, v) in header.iter().zip(row.iter()) {
-                        obj.insert(k.clone(), typed(schema.as_ref(), k, v));
+                        obj.insert(k.clone(), typed(schema, k, v));
                     }
                     push(line, Ok(serde_json::Value::Object(obj)));
                 }
@@ -212,11 +212,6 @@ fn dead(
         state: State::Dead,
         reason: Some(reason),
     }
-}
-
-/// The record contract's schema, to type CSV cells.
-fn prepared_schema(shared: &Shared, contract: &str) -> Option<serde_json::Value> {
-    shared.prepared.contracts.get(contract).cloned()
 }
 
 /// A CSV cell typed by the contract: integers, numbers and booleans become
@@ -270,11 +265,6 @@ pub fn matches(pattern: &str, name: &str) -> bool {
         }
     }
     go(pattern.as_bytes(), name.as_bytes())
-}
-
-/// The folder a file flow reads, for messages and tests.
-pub fn inbox(shared: &Shared, flow: &str) -> Option<PathBuf> {
-    settings(shared, flow).map(|(_, f)| Path::new(&shared.config.files_root).join(f.path))
 }
 
 #[cfg(test)]

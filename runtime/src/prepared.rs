@@ -138,12 +138,7 @@ impl Effective {
             timeout_ms: policy.and_then(|p| p.timeout).map_or(30_000, |d| d.0),
             breaker,
             dead_letter: policy.and_then(|p| p.dead_letter).unwrap_or(true),
-            rate_limit: policy.and_then(|p| p.rate_limit.as_ref()).map(|r| {
-                (
-                    r.per_second,
-                    r.burst.unwrap_or(r.per_second.ceil().max(1.0) as u64),
-                )
-            }),
+            rate_limit: policy.and_then(|p| p.rate_limit.as_ref()).map(bucket),
         }
     }
 }
@@ -256,12 +251,7 @@ impl Prepared {
                 let r = credentials(a, &at, &mut allowed_origins);
                 r.map_err(|e| errors.push(e)).ok()
             });
-            let rate_limit = s.rate_limit.as_ref().map(|r| {
-                (
-                    r.per_second,
-                    r.burst.unwrap_or(r.per_second.ceil().max(1.0) as u64),
-                )
-            });
+            let rate_limit = s.rate_limit.as_ref().map(bucket);
             systems.insert(
                 name.clone(),
                 Arc::new(SystemLink {
@@ -475,6 +465,15 @@ fn stays_on(base_url: &str, path: &str) -> Result<(), String> {
             "the path `{path}` takes requests off the system's base URL; write a path starting with `/`"
         ))
     }
+}
+
+/// A rate limit as a token bucket: per second, and the burst (one
+/// second's worth when the spec gives none).
+fn bucket(r: &weft_plan::model::RateLimit) -> (f64, u64) {
+    (
+        r.per_second,
+        r.burst.unwrap_or(r.per_second.ceil().max(1.0) as u64),
+    )
 }
 
 /// Compiles a contract's schema (once per plan).
