@@ -59,13 +59,13 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response {
             return refuse(&shared, &system, &path, StatusCode::NOT_FOUND, &reason).await;
         }
     };
-    let Some(flows) = route.topics.get(&topic).cloned() else {
+    let Some(flows) = route.topics.get(&topic) else {
         let reason = format!("`{system}` has no flow for the topic `{topic}`");
         return refuse(&shared, &system, &path, StatusCode::NOT_FOUND, &reason).await;
     };
     let max = route.max_body;
-    let headers = req.headers().clone();
-    let body = match axum::body::to_bytes(req.into_body(), max).await {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, max).await {
         Ok(b) => b,
         Err(_) => {
             let reason = format!("the body is larger than the {max} bytes `{system}` allows");
@@ -79,13 +79,12 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response {
             .await;
         }
     };
-    let route = &shared.prepared.webhooks[&route_path];
     if let Some(check) = &route.signature {
-        if let Err(reason) = verify(check, &headers, &body) {
+        if let Err(reason) = verify(check, &parts.headers, &body) {
             return refuse(&shared, &system, &path, StatusCode::UNAUTHORIZED, &reason).await;
         }
     }
-    let Ok(text) = String::from_utf8(body.to_vec()) else {
+    let Ok(text) = String::from_utf8(Vec::from(body)) else {
         return refuse(
             &shared,
             &system,
@@ -97,7 +96,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response {
     };
     let origin = format!("webhook {system} {topic}");
     let now = crate::clock::now_ms();
-    let arrivals = match crate::ingress::arrivals(&shared.prepared, &flows, text, &origin, now) {
+    let arrivals = match crate::ingress::arrivals(&shared.prepared, flows, text, &origin, now) {
         Ok(a) => a,
         Err(reason) => {
             return refuse(&shared, &system, &path, StatusCode::BAD_REQUEST, &reason).await
