@@ -275,6 +275,15 @@ fn weft_run_checks_the_signature_when_keys_are_trusted() {
 fn weft_run_names_a_missing_secret_and_the_admin_api_needs_its_token() {
     let dir = plan_dir();
     let d = dir.path();
+    let no_plan = weft_in(d, &["run", "missing.json", "--data-dir", "data"]);
+    assert_eq!(no_plan.code, 2, "{}", no_plan.stderr);
+    assert!(
+        no_plan
+            .stderr
+            .contains("`missing.json`: cannot read the plan"),
+        "{}",
+        no_plan.stderr
+    );
     std::fs::remove_file(d.join("secret")).unwrap();
     let missing = run(d, free_port(), &[]);
     let err = stderr_of(missing);

@@ -78,9 +78,7 @@ fn local(dir: &std::path::Path, op: Op) -> Result<View, Failure> {
         Op::Act { id, action, plan } => {
             let action = match (action, plan) {
                 (Action::Replay { .. }, Some(p)) => Action::Replay {
-                    plan_hash: weft_plan::load_file(&p)
-                        .map_err(|e| Failure::refused(e.to_string()))?
-                        .hash,
+                    plan_hash: super::plan::read_plan(&p)?.hash,
                 },
                 (Action::Replay { .. }, None) => Action::Replay {
                     plan_hash: store.message(id).map_err(fail)?.plan_hash,

@@ -79,7 +79,7 @@ pub fn config(r: &Request) -> Result<weft_runtime::Config, Failure> {
 
 /// Loads the plan and, when keys are trusted, checks its signature.
 pub fn verified(path: &Path, signature: Option<&Path>, trust: &[String]) -> Result<Plan, Failure> {
-    let plan = weft_plan::load_file(path).map_err(|e| Failure::refused(e.to_string()))?;
+    let plan = super::plan::read_plan(path)?;
     let mut keys: Vec<String> = trust.to_vec();
     if let Ok(more) = std::env::var("WEFT_TRUST") {
         keys.extend(
