@@ -9,7 +9,7 @@ use crate::pipeline;
 use crate::prepared::Prepared;
 use crate::secrets::Secret;
 use crate::store::{
-    Accepted, CursorUpdate, Message, MessageId, NewMessage, Outcome, Store, StoreError,
+    Accepted, CursorUpdate, Message, MessageId, NewMessage, Outcome, State, Store, StoreError,
 };
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -142,13 +142,17 @@ impl Shared {
 /// Claims and runs due messages until `stop` turns true, then waits up to
 /// the shutdown grace for the messages in flight.
 pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    let (done_tx, done_rx) = mpsc::unbounded_channel::<(Outcome, pipeline::Report, String)>();
-    let recorder = tokio::spawn(record(shared.clone(), done_rx));
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Finished>();
+    // Ordering keys whose message reached a final state: the next message
+    // of each is claimed at once rather than at the next rescan.
+    let (freed_tx, mut freed_rx) = mpsc::unbounded_channel::<(String, String)>();
+    let recorder = tokio::spawn(record(shared.clone(), done_rx, freed_tx));
     let batch = 256.min(shared.config.max_in_flight.max(1));
     // Sweep forward through the due messages from where the last claim
     // ended; go back to the start (reading the in-flight ones again) at
     // most every 200 ms, for messages that became due behind the position
-    // (an ordering key freed, a release, a replay).
+    // (a release or replay by an operator acting on the data directory; the
+    // next message of a freed ordering key is claimed directly).
     let mut position: Option<(i64, MessageId)> = None;
     let mut last_rescan = tokio::time::Instant::now();
     loop {
@@ -161,6 +165,36 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             .saturating_sub(shared.in_flight());
         let mut claimed = 0;
         if free > 0 {
+            let mut freed = Vec::new();
+            while freed.len() < free {
+                match freed_rx.try_recv() {
+                    Ok(k) => freed.push(k),
+                    Err(_) => break,
+                }
+            }
+            if !freed.is_empty() {
+                let epoch = shared.in_flight.lock().expect("in-flight lock").epoch;
+                let now = crate::clock::now_ms();
+                let mut next = Vec::new();
+                for (flow, key) in freed {
+                    match shared.store.next_in_order(&flow, &key, now) {
+                        Ok(Some(m)) => next.push(m),
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot read the next message of an ordering key; the rescan will find it")
+                        }
+                    }
+                }
+                for msg in claim(&shared, epoch, next) {
+                    launch(&shared, &done_tx, msg);
+                }
+            }
+        }
+        let free = shared
+            .config
+            .max_in_flight
+            .saturating_sub(shared.in_flight());
+        if free > 0 {
             if last_rescan.elapsed() >= Duration::from_millis(200) {
                 position = None;
             }
@@ -170,10 +204,6 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
             let after = position;
-            // A message whose outcome commits while this read runs may come
-            // back as still queued; the recorder frees its slot only after
-            // the commit and notes it as done in that epoch, so anything
-            // freed since the read began is dropped here and not run twice.
             // (A short read on the read connection: not worth a thread hop.)
             let (epoch, skip) = {
                 let f = shared.in_flight.lock().expect("in-flight lock");
@@ -184,41 +214,14 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
                 };
                 (f.epoch, skip)
             };
-            let read = shared.store.due(now, limit, &skip, after).map(|due| {
-                claimed = due.len();
-                if let Some(last) = due.last() {
-                    position = Some((last.due_at, last.id));
-                }
-                let mut f = shared.in_flight.lock().expect("in-flight lock");
-                let since: HashSet<MessageId> = f
-                    .done
-                    .iter()
-                    .filter(|(e, _)| *e > epoch)
-                    .map(|(_, id)| *id)
-                    .collect();
-                f.done.retain(|(e, _)| *e > epoch);
-                let due: Vec<Message> = due
-                    .into_iter()
-                    .filter(|m| !f.ids.contains(&m.id) && !since.contains(&m.id))
-                    .collect();
-                f.ids.extend(due.iter().map(|m| m.id));
-                due
-            });
-            match read {
+            match shared.store.due(now, limit, &skip, after) {
                 Ok(due) => {
-                    for msg in due {
-                        let shared = shared.clone();
-                        let done = done_tx.clone();
-                        tokio::spawn(async move {
-                            let (outcome, report) = pipeline::run(
-                                &msg,
-                                &shared.prepared,
-                                &shared.outbound,
-                                &crate::clock::now_ms,
-                            )
-                            .await;
-                            let _ = done.send((outcome, report, msg.flow));
-                        });
+                    claimed = due.len();
+                    if let Some(last) = due.last() {
+                        position = Some((last.due_at, last.id));
+                    }
+                    for msg in claim(&shared, epoch, due) {
+                        launch(&shared, &done_tx, msg);
                     }
                 }
                 Err(e) => {
@@ -261,11 +264,51 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     recorder.abort();
 }
 
+/// What a run sends to the recorder: the outcome, the report, the flow and
+/// the message's ordering key.
+type Finished = (Outcome, pipeline::Report, String, Option<String>);
+
+/// Claims messages read at `epoch`. A message whose outcome commits while a
+/// read runs may come back as still queued; the recorder frees its slot only
+/// after the commit and notes it as done in that epoch, so what is in flight
+/// or was freed since the read began is dropped here and not run twice.
+fn claim(shared: &Shared, epoch: u64, rows: Vec<Message>) -> Vec<Message> {
+    let mut f = shared.in_flight.lock().expect("in-flight lock");
+    let since: HashSet<MessageId> = f
+        .done
+        .iter()
+        .filter(|(e, _)| *e > epoch)
+        .map(|(_, id)| *id)
+        .collect();
+    f.done.retain(|(e, _)| *e > epoch);
+    // `insert` also drops a message listed twice (two reads of one key).
+    rows.into_iter()
+        .filter(|m| !since.contains(&m.id) && f.ids.insert(m.id))
+        .collect()
+}
+
+/// Runs a claimed message; its outcome goes to the recorder.
+fn launch(shared: &Arc<Shared>, done: &mpsc::UnboundedSender<Finished>, msg: Message) {
+    let shared = shared.clone();
+    let done = done.clone();
+    tokio::spawn(async move {
+        let (outcome, report) = pipeline::run(
+            &msg,
+            &shared.prepared,
+            &shared.outbound,
+            &crate::clock::now_ms,
+        )
+        .await;
+        let _ = done.send((outcome, report, msg.flow, msg.ordering_key));
+    });
+}
+
 /// Records outcomes in groups (one transaction for all that finished
 /// meanwhile), then frees their slots.
 async fn record(
     shared: Arc<Shared>,
-    mut done: mpsc::UnboundedReceiver<(Outcome, pipeline::Report, String)>,
+    mut done: mpsc::UnboundedReceiver<Finished>,
+    freed: mpsc::UnboundedSender<(String, String)>,
 ) {
     while let Some(first) = done.recv().await {
         let mut group = vec![first];
@@ -275,7 +318,7 @@ async fn record(
                 Err(_) => break,
             }
         }
-        let outcomes: Vec<Outcome> = group.iter().map(|(o, _, _)| o.clone()).collect();
+        let outcomes: Vec<Outcome> = group.iter().map(|(o, _, _, _)| o.clone()).collect();
         let ids: Vec<MessageId> = outcomes.iter().map(|o| o.id).collect();
         loop {
             let batch = outcomes.clone();
@@ -301,7 +344,12 @@ async fn record(
                 }
             }
         }
-        for (o, report, flow) in &group {
+        for (o, report, flow, key) in &group {
+            if let Some(key) = key {
+                if !matches!(o.state, State::Queued | State::Held) {
+                    let _ = freed.send((flow.clone(), key.clone()));
+                }
+            }
             shared.metrics.ran(flow, report, o.state);
             log_outcome(flow, o);
         }

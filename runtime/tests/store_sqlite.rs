@@ -54,6 +54,7 @@ suite![
     due_skip_and_limit,
     due_sweeps_past_a_position,
     ordering_key_blocks_later_messages,
+    next_in_order_follows_the_key,
     ordering_key_is_per_flow,
     next_due,
     record_updates_every_field,

@@ -52,6 +52,7 @@ pub fn cases<S: Store>() -> Vec<(&'static str, Case<S>)> {
         due_skip_and_limit,
         due_sweeps_past_a_position,
         ordering_key_blocks_later_messages,
+        next_in_order_follows_the_key,
         ordering_key_is_per_flow,
         next_due,
         record_updates_every_field,
@@ -575,6 +576,35 @@ pub fn due_skip_and_limit<S: Store>(store: &S) {
     assert_eq!(due_ids(store, now, 0, &[]), Vec::<MessageId>::new());
     assert_eq!(due_ids(store, now, 100, &[]), all);
     assert_eq!(due_ids(store, now, 100, &all), Vec::<MessageId>::new());
+}
+
+/// The next message of a key is its earliest pending one, when that is due.
+pub fn next_in_order_follows_the_key<S: Store>(store: &S) {
+    let first = add(store, ordered("orders", Some("cust-1"), T));
+    let second = add(store, ordered("orders", Some("cust-1"), T + 1));
+    add(store, ordered("returns", Some("cust-1"), T + 2));
+    let next = |now| {
+        ok(
+            store.next_in_order("orders", "cust-1", now),
+            "next in order",
+        )
+        .map(|m| m.id)
+    };
+    assert_eq!(next(T + 100), Some(first));
+    assert_eq!(next(T - 1), None, "not due yet");
+    set_state(store, first, State::Held, T, T + 100);
+    assert_eq!(next(T + 100), None, "a held message keeps its place");
+    set_state(store, first, State::Delivered, T, T + 100);
+    assert_eq!(next(T + 100), Some(second));
+    set_state(store, second, State::Queued, T + 500, T + 100);
+    assert_eq!(next(T + 100), None, "retrying later");
+    assert_eq!(next(T + 500), Some(second));
+    set_state(store, second, State::Dead, T + 1, T + 600);
+    assert_eq!(next(T + 600), None);
+    assert_eq!(
+        ok(store.next_in_order("orders", "cust-9", T), "next in order"),
+        None
+    );
 }
 
 /// A message with an ordering key waits while an earlier message of its

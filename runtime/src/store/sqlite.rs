@@ -832,6 +832,27 @@ impl Store for SqliteStore {
         })
     }
 
+    fn next_in_order(
+        &self,
+        flow: &str,
+        ordering_key: &str,
+        now: i64,
+    ) -> Result<Option<Message>, StoreError> {
+        self.read(|conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m
+                 WHERE m.flow = ?1 AND m.ordering_key = ?2 AND m.state IN ('queued', 'held')
+                 ORDER BY m.id LIMIT 1"
+            ))
+            .and_then(|mut stmt| {
+                stmt.query_row(params![flow, ordering_key], message_row)
+                    .optional()
+            })
+            .map_err(db("find the next message of an ordering key"))
+        })
+        .map(|m| m.filter(|m| m.state == State::Queued && m.due_at <= now))
+    }
+
     fn next_due(&self) -> Result<Option<i64>, StoreError> {
         self.read(|conn| {
             conn.prepare_cached("SELECT MIN(due_at) FROM messages WHERE state = 'queued'")
