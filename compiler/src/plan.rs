@@ -255,6 +255,7 @@ impl<'a> Builder<'a> {
             Some(Trigger::Poll {
                 system: Some(s),
                 endpoint: Some(e),
+                ..
             }) => [("endpoint".to_string(), self.endpoint(&s.value, &e.value))]
                 .into_iter()
                 .collect(),

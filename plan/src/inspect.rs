@@ -43,23 +43,34 @@ fn trigger(t: &Trigger) -> String {
             system,
             endpoint,
             every,
+            cron,
+            timezone,
             ..
         } => {
-            let when = match every {
-                Some(every) => format!("every {every}"),
-                None => "on an unknown schedule".into(),
+            let when = match (every, cron) {
+                (Some(every), _) => format!("every {every}"),
+                (None, Some(cron)) => cron_text(cron, timezone.as_deref()),
+                (None, None) => "every 1m (default)".into(),
             };
             format!("poll {system} {} {} {when}", endpoint.method, endpoint.path)
         }
-        Trigger::Schedule { every, cron } => match (every, cron) {
+        Trigger::Schedule {
+            every,
+            cron,
+            timezone,
+        } => match (every, cron) {
             (Some(every), _) => format!("schedule every {every}"),
-            (None, Some(cron)) => format!("schedule `{cron}`"),
+            (None, Some(cron)) => format!("schedule {}", cron_text(cron, timezone.as_deref())),
             (None, None) => "schedule (none given)".into(),
         },
         Trigger::File { system, record, .. } => {
             format!("files from {system} ({})", or_dash(record.as_ref()))
         }
     }
+}
+
+fn cron_text(cron: &str, timezone: Option<&str>) -> String {
+    format!("at `{cron}` ({})", timezone.unwrap_or("UTC"))
 }
 
 fn step(st: &Step) -> String {

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod inspect;
 pub mod keys;
 pub mod model;
+pub mod schedule;
 pub mod seal;
 pub mod signature;
 

@@ -308,6 +308,9 @@ impl Prepared {
                 system, endpoint, ..
             } = &f.trigger
             {
+                if let Err(e) = crate::poll::Schedule::of(&f.trigger) {
+                    errors.push(format!("{at}.trigger: {e}"));
+                }
                 match systems.get(system).and_then(|s| s.base_url.as_deref()) {
                     Some(base) => {
                         if let Err(m) = stays_on(base, &endpoint.path) {

@@ -13,7 +13,8 @@
 //!   body and is counted in [`StandIn::replays`];
 //! - checks per-key ordering of applied writes ([`StandIn::order_violations`]);
 //! - injects faults, deterministically for a seed ([`Faults`]);
-//! - serves cursor-paged feeds for polling triggers ([`StandIn::add_records`]);
+//! - serves feeds for polling triggers, paged by a cursor parameter and
+//!   optionally by page tokens ([`StandIn::add_records`]);
 //! - answers an OAuth2 client-credentials token endpoint at
 //!   [`TOKEN_PATH`], and can require an authentication header.
 //!
@@ -77,6 +78,11 @@ pub struct StandInConfig {
     pub feeds: Vec<(String, String, String)>,
     /// Most records one feed page holds. Default 100.
     pub feed_page: usize,
+    /// Feeds that page with tokens: `(path, token_param)`. They answer
+    /// `{"data": {"items": [...]}, "meta": {"next": TOKEN}}`, `next` being
+    /// null on the last page; the token is an opaque offset into the records
+    /// after the cursor.
+    pub paged_feeds: Vec<(String, String)>,
     /// `(client_id, client_secret)` the token endpoint accepts; `None`
     /// accepts any.
     pub client_credentials: Option<(String, String)>,
@@ -99,6 +105,7 @@ impl Default for StandInConfig {
             faults: Faults::default(),
             feeds: Vec::new(),
             feed_page: 100,
+            paged_feeds: Vec::new(),
             client_credentials: None,
             required_header: None,
             max_requests: 2_000_000,
@@ -264,6 +271,11 @@ impl StandIn {
                 let feed = Feed {
                     param: param.clone(),
                     field: field.clone(),
+                    token_param: config
+                        .paged_feeds
+                        .iter()
+                        .find(|(p, _)| p == path)
+                        .map(|(_, t)| t.clone()),
                     records: Vec::new(),
                 };
                 (path.clone(), feed)
@@ -441,6 +453,8 @@ struct State {
 struct Feed {
     param: String,
     field: String,
+    /// The page-token parameter, for a feed that pages with tokens.
+    token_param: Option<String>,
     /// `(cursor value, record)`, ordered by cursor value.
     records: Vec<(String, Value)>,
 }
@@ -683,24 +697,43 @@ impl Inner {
     }
 }
 
-/// Writes one feed page (a JSON array) into `out`.
+/// Writes one feed page into `out`: a JSON array, or for a feed paged
+/// with tokens an object holding the records and the next token.
 fn page(feed: &Feed, query: &str, size: usize, out: &mut Vec<u8>) {
-    let after = form_pairs(query)
-        .find(|(n, _)| *n == feed.param)
-        .map(|(_, v)| v);
+    let mut after = None;
+    let mut offset = 0;
+    for (name, value) in form_pairs(query) {
+        if name == feed.param {
+            after = Some(value);
+        } else if Some(&name) == feed.token_param.as_ref() {
+            offset = value.trim_start_matches('t').parse().unwrap_or(0);
+        }
+    }
     let start = match &after {
         Some(a) => feed.records.partition_point(|(c, _)| !later(c, a)),
         None => 0,
     };
+    let rest = &feed.records[(start + offset).min(feed.records.len())..];
     out.clear();
+    if feed.token_param.is_some() {
+        out.extend_from_slice(br#"{"data":{"items":"#);
+    }
     out.push(b'[');
-    for (i, (_, r)) in feed.records[start..].iter().take(size).enumerate() {
+    for (i, (_, r)) in rest.iter().take(size).enumerate() {
         if i > 0 {
             out.push(b',');
         }
         let _ = serde_json::to_writer(&mut *out, r);
     }
     out.push(b']');
+    if feed.token_param.is_some() {
+        let next = if rest.len() > size {
+            format!("\"t{}\"", offset + size)
+        } else {
+            "null".into()
+        };
+        let _ = write!(out, r#"}},"meta":{{"next":{next}}}}}"#);
+    }
 }
 
 /// A JSON value as cursor or key text: strings as they are, others as JSON.

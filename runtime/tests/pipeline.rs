@@ -549,13 +549,19 @@ async fn polling_commits_records_with_the_cursor_and_resumes_after_it() {
         h.count("stock", State::Delivered) == 3
     })
     .await;
-    assert_eq!(h.store.cursor("stock").unwrap().as_deref(), Some("3"));
+    assert_eq!(
+        h.store.cursor("stock").unwrap().as_deref(),
+        Some(r#"{"since":"3"}"#)
+    );
     h.target.add_records("/feed", (4..=5).map(rec).collect());
     h.until("five delivered", |h| {
         h.count("stock", State::Delivered) == 5
     })
     .await;
-    assert_eq!(h.store.cursor("stock").unwrap().as_deref(), Some("5"));
+    assert_eq!(
+        h.store.cursor("stock").unwrap().as_deref(),
+        Some(r#"{"since":"5"}"#)
+    );
     let polls: Vec<String> = h
         .target
         .requests()
@@ -571,6 +577,67 @@ async fn polling_commits_records_with_the_cursor_and_resumes_after_it() {
         .filter(|e| e.path == "/stock")
         .collect();
     assert_eq!(stock.len(), 5, "no record delivered twice");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_follows_page_tokens_and_saves_each_page_with_its_records() {
+    let mut h = Harness::start(
+        StandInConfig {
+            feed_page: 2,
+            ..ordered()
+        },
+        |_| {},
+    )
+    .await;
+    let rec = |rev: i64| json!({ "rev": rev, "sku": format!("S{rev}"), "qty": rev });
+    h.target.add_records("/paged", (1..=5).map(rec).collect());
+    h.until("five delivered", |h| {
+        h.count("paged", State::Delivered) == 5
+    })
+    .await;
+    // The scan ended on its last page: the mark is the largest `rev` seen
+    // and no page token is left.
+    h.until("the scan's end saved", |h| {
+        h.store.cursor("paged").unwrap().as_deref() == Some(r#"{"since":"5"}"#)
+    })
+    .await;
+    h.target.add_records("/paged", (6..=8).map(rec).collect());
+    h.until("eight delivered", |h| {
+        h.count("paged", State::Delivered) == 8
+    })
+    .await;
+    let polls: Vec<String> = h
+        .target
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/paged"))
+        .map(|r| r.path)
+        .collect();
+    // Pages of 2: the first scan follows tokens t2 and t4 with no mark;
+    // the next one starts after 5 and follows t2 to record 8.
+    for want in [
+        "/paged",
+        "/paged?page=t2",
+        "/paged?page=t4",
+        "/paged?since=5&page=t2",
+    ] {
+        assert!(polls.iter().any(|p| p == want), "{want} not in {polls:?}");
+    }
+    let levels: Vec<i64> = h
+        .target
+        .effects()
+        .into_iter()
+        .filter(|e| e.path == "/levels")
+        .map(|e| e.body["rev"].as_i64().unwrap())
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        (1..=8).collect::<Vec<_>>(),
+        "each record once: {levels:?}"
+    );
     h.stop().await;
 }
 

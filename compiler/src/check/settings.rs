@@ -3,9 +3,10 @@
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::rules;
-use crate::spec::flow::Trigger;
+use crate::spec::flow::Cron;
 use crate::spec::manifest::Manifest;
 use crate::spec::Specs;
+use weft_plan::schedule::ScheduleError;
 
 pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
     for p in &specs.policies {
@@ -35,17 +36,8 @@ pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnos
         }
     }
     for f in &specs.flows {
-        let cron = match &f.trigger {
-            Some((Trigger::Schedule { cron: Some(c) }, _)) => c,
-            _ => continue,
-        };
-        let fields = cron.value.split_whitespace().count();
-        if fields != 5 && fields != 6 {
-            diags.push(
-                Diagnostic::new(&rules::INVALID_SETTING, cron.loc, format!("a cron expression has 5 fields (or 6 with seconds); this one has {fields}"))
-                    .label("not a cron expression")
-                    .hint("write minute hour day-of-month month day-of-week, e.g. `*/15 * * * *`; or use `every: 15m`"),
-            );
+        if let Some(cron) = f.trigger.as_ref().and_then(|(t, _)| t.cron()) {
+            check_cron(cron, diags);
         }
     }
     let Some(m) = manifest else { return };
@@ -79,4 +71,35 @@ pub fn check(specs: &Specs, manifest: Option<&Manifest>, diags: &mut Vec<Diagnos
             Some(_) => {}
         }
     }
+}
+
+/// A cron expression must parse, match some time, and name a real time zone.
+fn check_cron(cron: &Cron, diags: &mut Vec<Diagnostic>) {
+    let zone = cron.timezone.as_ref().map(|z| z.value.as_str());
+    let Err(e) = weft_plan::schedule::Cron::parse(&cron.expression.value, zone) else {
+        return;
+    };
+    let diag = match e {
+        ScheduleError::TimeZone(_) => {
+            let z = cron.timezone.as_ref().expect("a zone was given");
+            Diagnostic::new(&rules::INVALID_SETTING, z.loc, e.to_string())
+                .label("unknown time zone")
+                .hint("write an IANA name such as `Europe/Berlin` or `America/Chicago`; leave it out for UTC")
+        }
+        ScheduleError::NeverMatches => Diagnostic::new(
+            &rules::INVALID_SETTING,
+            cron.expression.loc,
+            format!("`{}` matches no time", cron.expression.value),
+        )
+        .label("never fires")
+        .hint("check the day of the month against the month (February has no 30th)"),
+        ScheduleError::Expression(why) => Diagnostic::new(
+            &rules::INVALID_SETTING,
+            cron.expression.loc,
+            format!("not a cron expression: {why}"),
+        )
+        .label("not a cron expression")
+        .hint("write minute hour day-of-month month day-of-week, e.g. `*/15 * * * *` (6 fields put seconds first); or use `every: 15m`"),
+    };
+    diags.push(diag);
 }

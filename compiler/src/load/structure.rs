@@ -160,6 +160,32 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                 )
                 .label("exactly one key expected")]
             }
+            ValidationErrorKind::Not { schema } if required_keys(schema).len() > 1 => {
+                let keys = quoted(&required_keys(schema));
+                vec![Diagnostic::new(
+                    &rules::INVALID_SPEC,
+                    key.map(|k| k.loc).unwrap_or(node.loc),
+                    format!(
+                        "{at} takes {}, not {}",
+                        keys.join(" or "),
+                        if keys.len() == 2 { "both" } else { "several" }
+                    ),
+                )
+                .label("more than one given")
+                .hint(format!("keep one of {}", keys.join(", ")))]
+            }
+            ValidationErrorKind::OneOfNotValid { .. }
+            | ValidationErrorKind::OneOfMultipleValid { .. }
+                if !alternative_keys(parent_schema).is_empty() =>
+            {
+                let keys = quoted(&alternative_keys(parent_schema));
+                vec![Diagnostic::new(
+                    &rules::INVALID_SPEC,
+                    key.map(|k| k.loc).unwrap_or(node.loc),
+                    format!("{at} takes exactly one of {}", keys.join(", ")),
+                )
+                .label("exactly one expected")]
+            }
             _ => vec![Diagnostic::new(
                 &rules::INVALID_SPEC,
                 node.loc,
@@ -220,6 +246,41 @@ fn allowed_keys(schema: Option<&Value>) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The keys a `{"required": [...]}` schema names.
+fn required_keys(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// The keys of a `oneOf` whose branches each require one key (`every` or
+/// `cron`); empty for any other `oneOf`.
+fn alternative_keys(schema: Option<&Value>) -> Vec<&str> {
+    let branches = schema
+        .and_then(|s| s.get("oneOf"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let keys: Vec<&str> = branches
+        .iter()
+        .filter_map(|b| match required_keys(b).as_slice() {
+            [one] if b.as_object().is_some_and(|o| o.len() == 1) => Some(*one),
+            _ => None,
+        })
+        .collect();
+    if keys.len() == branches.len() {
+        keys
+    } else {
+        Vec::new()
+    }
+}
+
+fn quoted(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| format!("`{k}`")).collect()
 }
 
 fn property_description(schema: Option<&Value>, name: &str) -> Option<String> {

@@ -15,16 +15,41 @@ pub enum Trigger {
     Poll {
         system: Option<Spanned<String>>,
         endpoint: Option<Spanned<String>>,
+        cron: Option<Cron>,
     },
     Schedule {
-        cron: Option<Spanned<String>>,
+        cron: Option<Cron>,
     },
     File {
         system: Option<Spanned<String>>,
     },
 }
 
+/// A cron expression and the time zone it is read in.
+#[derive(Clone, Debug)]
+pub struct Cron {
+    pub expression: Spanned<String>,
+    pub timezone: Option<Spanned<String>>,
+}
+
+impl Cron {
+    fn decode(body: &Node) -> Option<Cron> {
+        Some(Cron {
+            expression: spanned_str(body, "cron")?,
+            timezone: spanned_str(body, "timezone"),
+        })
+    }
+}
+
 impl Trigger {
+    /// The trigger's cron expression, if it has one.
+    pub fn cron(&self) -> Option<&Cron> {
+        match self {
+            Trigger::Poll { cron, .. } | Trigger::Schedule { cron } => cron.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The system the trigger reads from, if any.
     pub fn system(&self) -> Option<&Spanned<String>> {
         match self {
@@ -89,9 +114,10 @@ impl Flow {
                 "poll" => Trigger::Poll {
                     system: spanned_str(body, "system"),
                     endpoint: spanned_str(body, "endpoint"),
+                    cron: Cron::decode(body),
                 },
                 "schedule" => Trigger::Schedule {
-                    cron: spanned_str(body, "cron"),
+                    cron: Cron::decode(body),
                 },
                 "file" => Trigger::File {
                     system: spanned_str(body, "system"),

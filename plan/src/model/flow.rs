@@ -53,11 +53,23 @@ pub enum Trigger {
     /// Fetch from an endpoint on a schedule, with a persisted cursor.
     Poll {
         system: String,
-        endpoint: Endpoint,
+        endpoint: Box<Endpoint>,
+        /// The interval (1 minute when neither it nor `cron` is given).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         every: Option<Duration>,
+        /// A cron expression, read in `timezone` (see [`crate::schedule`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cron: Option<String>,
+        /// An IANA time zone name; UTC when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timezone: Option<String>,
+        /// A dotted path to the records in the answer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        records: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cursor: Option<Cursor>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pages: Option<Pages>,
     },
     /// Run on a schedule.
     Schedule {
@@ -65,6 +77,8 @@ pub enum Trigger {
         every: Option<Duration>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cron: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timezone: Option<String>,
     },
     /// Files arriving in a system's folder.
     File {
@@ -77,7 +91,7 @@ pub enum Trigger {
     },
 }
 
-/// Where polling resumes from.
+/// A high-water mark: where the next poll resumes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cursor {
@@ -85,6 +99,16 @@ pub struct Cursor {
     pub param: String,
     /// The response field the cursor is read from.
     pub field: String,
+}
+
+/// Page tokens within one poll.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pages {
+    /// The request parameter carrying the token.
+    pub param: String,
+    /// A dotted path to the next page's token in the answer.
+    pub next: String,
 }
 
 /// An endpoint resolved against its system.

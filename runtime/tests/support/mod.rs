@@ -25,7 +25,8 @@ pub struct Harness {
 }
 
 /// The test plan (`weft_runtime::testplan`, `orders` held above 1000) plus
-/// a polled feed (`stock`) and a folder of JSON lines files (`rows`), each
+/// a polled feed (`stock`), one paged with tokens on a cron schedule
+/// (`paged`, polled as often as `stock` under the test's poll floor), and a folder of JSON lines files (`rows`), each
 /// delivered to the ERP stand-in under the policy `fast` (4 attempts,
 /// 50-200 ms, 300 ms timeout).
 pub fn plan_doc(target: &str, secret_file: &str) -> Value {
@@ -44,6 +45,15 @@ pub fn plan_doc(target: &str, secret_file: &str) -> Value {
         "steps": [ p.deliver("/stock") ],
         "idempotency_key": "source.rev"
     });
+    doc["flows"]["paged"] = json!({
+        "trigger": { "poll": { "system": "erp", "cron": "*/5 * * * *", "timezone": "Europe/Berlin",
+            "endpoint": { "system": "erp", "endpoint": "paged", "method": "GET", "path": "/paged", "base_url": target },
+            "records": "data.items",
+            "cursor": { "param": "since", "field": "rev" },
+            "pages": { "param": "page", "next": "meta.next" } } },
+        "steps": [ p.deliver("/levels") ],
+        "idempotency_key": "source.rev"
+    });
     doc["flows"]["rows"] = json!({
         "trigger": { "file": { "system": "tpl", "record": "Row@1",
             "files": { "path": "inbox", "format": "jsonl", "record": "Row@1", "archive": "done" } } },
@@ -59,7 +69,11 @@ impl Harness {
     /// plan changed by `tweak`, with the admin API on.
     pub async fn start(target: StandInConfig, tweak: impl FnOnce(&mut Value)) -> Harness {
         let target = StandIn::start(StandInConfig {
-            feeds: vec![("/feed".into(), "since".into(), "rev".into())],
+            feeds: vec![
+                ("/feed".into(), "since".into(), "rev".into()),
+                ("/paged".into(), "since".into(), "rev".into()),
+            ],
+            paged_feeds: vec![("/paged".into(), "page".into())],
             ..target
         })
         .await
