@@ -149,12 +149,13 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let recorder = tokio::spawn(record(shared.clone(), done_rx, freed_tx));
     let batch = 256.min(shared.config.max_in_flight.max(1));
     // Sweep forward through the due messages from where the last claim
-    // ended; go back to the start (reading the in-flight ones again) at
-    // most every 200 ms, for messages that became due behind the position
-    // (a release or replay by an operator acting on the data directory; the
-    // next message of a freed ordering key is claimed directly).
+    // ended; go back to the start (reading the in-flight ones again) now
+    // and then, for messages that became due behind the position (an
+    // arrival committed after a later one was claimed, a release or replay
+    // by an operator acting on the data directory; the next message of a
+    // freed ordering key is claimed directly).
     let mut position: Option<(i64, MessageId)> = None;
-    let mut last_rescan = tokio::time::Instant::now();
+    let mut rescans = Rescans::new();
     loop {
         if *stop.borrow() {
             break;
@@ -195,11 +196,11 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             .max_in_flight
             .saturating_sub(shared.in_flight());
         if free > 0 {
-            if last_rescan.elapsed() >= Duration::from_millis(200) {
+            if rescans.due() {
                 position = None;
             }
             if position.is_none() {
-                last_rescan = tokio::time::Instant::now();
+                rescans.begin();
             }
             let limit = free.min(batch);
             let now = crate::clock::now_ms();
@@ -214,7 +215,10 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
                 };
                 (f.epoch, skip)
             };
-            match shared.store.due(now, limit, &skip, after) {
+            let read = std::time::Instant::now();
+            let found = shared.store.due(now, limit, &skip, after);
+            rescans.read(read.elapsed(), found.as_ref().is_ok_and(|d| d.len() < limit));
+            match found {
                 Ok(due) => {
                     claimed = due.len();
                     if let Some(last) = due.last() {
@@ -262,6 +266,54 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
         );
     }
     recorder.abort();
+}
+
+/// When the worker sweeps the due messages from the start again. A sweep
+/// costs in proportion to the queued messages it passes over (with a deep
+/// backlog of ordering keys, most of them wait behind their key's first), so
+/// sweeps start at most every 200 ms and at least ten times their own cost
+/// apart: the worker spends at most about a tenth of its time sweeping.
+struct Rescans {
+    last: tokio::time::Instant,
+    every: Duration,
+    /// Time spent reading in the sweep under way; `None` when none is.
+    cost: Option<Duration>,
+}
+
+impl Rescans {
+    const FLOOR: Duration = Duration::from_millis(200);
+
+    fn new() -> Rescans {
+        Rescans {
+            last: tokio::time::Instant::now(),
+            every: Self::FLOOR,
+            cost: None,
+        }
+    }
+
+    /// Whether a new sweep from the start is due.
+    fn due(&self) -> bool {
+        self.cost.is_none() && self.last.elapsed() >= self.every
+    }
+
+    /// A sweep from the start begins.
+    fn begin(&mut self) {
+        self.last = tokio::time::Instant::now();
+        self.cost = Some(Duration::ZERO);
+    }
+
+    /// A read of due messages took `took`; `at_end` when it found fewer
+    /// than it asked for (the sweep reached the end).
+    fn read(&mut self, took: Duration, at_end: bool) {
+        if let Some(cost) = self.cost.as_mut() {
+            *cost += took;
+            if at_end {
+                self.every = Self::FLOOR.max(*cost * 10);
+                self.last = tokio::time::Instant::now();
+                self.cost = None;
+            }
+        }
+    }
 }
 
 /// What a run sends to the recorder: the outcome, the report, the flow and
