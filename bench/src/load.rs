@@ -113,12 +113,34 @@ impl Weft {
             .map_or(0.0, |kb| kb / 1024.0)
     }
 
+    /// CPU time (user + system) the process has used so far, in seconds.
+    fn cpu_seconds(&self) -> f64 {
+        cpu_seconds(&format!("/proc/{}/stat", self.child.id()))
+    }
+
     fn stop(mut self) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// User + system CPU seconds from a `/proc/PID/stat` file (fields 14 and 15,
+/// in clock ticks; 100 per second on Linux).
+fn cpu_seconds(stat: &str) -> f64 {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    // The command name (field 2) may hold spaces: count from after its `)`.
+    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // After `)`, field 3 (state) is index 0, so utime (14) is 11 and stime (15) 12.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Sends order `n` (customer `n % 10000`); true when acknowledged with 202.
@@ -209,6 +231,7 @@ async fn main() {
         let weft = Weft::start(&a.weft, &plan_path, &dir.path().join("data1")).await;
         let stop = Arc::new(AtomicBool::new(false));
         let before = target.effect_count();
+        let (weft_cpu, own_cpu) = (weft.cpu_seconds(), cpu_seconds("/proc/self/stat"));
         let started = Instant::now();
         let s = stop.clone();
         let secs = a.seconds;
@@ -224,12 +247,15 @@ async fn main() {
         }
         let all = started.elapsed().as_secs_f64();
         let delivered = (target.effect_count() - before) as u64;
+        let per_event = |cpu: f64| cpu * 1e6 / delivered.max(1) as f64;
         println!(
-            "throughput: {acked} webhooks acknowledged in {sent_for:.1} s = {:.0}/s; {delivered} delivered, last {:.1} s after the first send = {:.0}/s end to end; weft RSS {:.0} MiB",
+            "throughput: {acked} webhooks acknowledged in {sent_for:.1} s = {:.0}/s; {delivered} delivered, last {:.1} s after the first send = {:.0}/s end to end; weft RSS {:.0} MiB; CPU per event: weft {:.0} µs, generator and stand-in {:.0} µs",
             acked as f64 / sent_for,
             all,
             delivered as f64 / all,
-            weft.rss_mib()
+            weft.rss_mib(),
+            per_event(weft.cpu_seconds() - weft_cpu),
+            per_event(cpu_seconds("/proc/self/stat") - own_cpu),
         );
         weft.stop();
     }

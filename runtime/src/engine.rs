@@ -217,7 +217,10 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             };
             let read = std::time::Instant::now();
             let found = shared.store.due(now, limit, &skip, after);
-            rescans.read(read.elapsed(), found.as_ref().is_ok_and(|d| d.len() < limit));
+            rescans.read(
+                read.elapsed(),
+                found.as_ref().is_ok_and(|d| d.len() < limit),
+            );
             match found {
                 Ok(due) => {
                     claimed = due.len();
