@@ -154,35 +154,29 @@ impl Outbound {
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        let mut req = self
-            .client
-            .request(d.method.clone(), &url)
-            .timeout(Duration::from_millis(d.policy.timeout_ms))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string());
-        if let Some(h) = &d.idempotency_header {
-            req = req.header(h.as_str(), key);
-        }
-        let link = self.systems.get(&d.system).cloned();
-        if let Some(auth) = link.as_ref().and_then(|l| l.auth.as_ref()) {
-            req = match self
-                .authorize(req, &d.system, auth, d.policy.timeout_ms)
-                .await
-            {
-                Ok(r) => r,
-                Err(f) => return Sent::Failed(f),
-            };
-        }
-        match req.send().await {
+        let request = || {
+            let req = self
+                .client
+                .request(d.method.clone(), &url)
+                .timeout(Duration::from_millis(d.policy.timeout_ms))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+            match &d.idempotency_header {
+                Some(h) => req.header(h.as_str(), key),
+                None => req,
+            }
+        };
+        match self
+            .send_authorized(request, &d.system, &d.target, d.policy.timeout_ms)
+            .await
+        {
+            Err(f) => Sent::Failed(f),
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 if resp.status().is_success() {
                     // Read the body so the connection goes back to the pool.
                     let _ = resp.bytes().await;
                     return Sent::Ok { status };
-                }
-                if status == 401 {
-                    self.tokens.lock().await.remove(&d.system);
                 }
                 let retry_after_ms = resp
                     .headers()
@@ -196,7 +190,52 @@ impl Outbound {
                     retry_after_ms,
                 })
             }
-            Err(e) => Sent::Failed(transport_failure(&e, &d.target, d.policy.timeout_ms)),
+        }
+    }
+
+    /// Sends the request `build` makes, with `system`'s credentials. When an
+    /// OAuth2 token from the cache is refused (401: revoked or rotated
+    /// before it was due to expire), the token is dropped and the request
+    /// sent once more with a fresh one, within the same attempt (a delivery
+    /// carries the same idempotency key both times). `target` names what is
+    /// called in failures.
+    async fn send_authorized(
+        &self,
+        build: impl Fn() -> reqwest::RequestBuilder,
+        system: &str,
+        target: &str,
+        timeout_ms: u64,
+    ) -> Result<reqwest::Response, Failure> {
+        let auth = self.systems.get(system).and_then(|l| l.auth.as_ref());
+        let mut refreshed = false;
+        loop {
+            let (req, cached) = match auth {
+                Some(auth) => self.authorize(build(), system, auth, timeout_ms).await?,
+                None => (build(), None),
+            };
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| transport_failure(&e, target, timeout_ms))?;
+            if resp.status().as_u16() != 401 {
+                return Ok(resp);
+            }
+            let Some(used) = cached else {
+                return Ok(resp);
+            };
+            {
+                // Drop the token unless another request already replaced it.
+                let mut cache = self.tokens.lock().await;
+                if cache.get(system).is_some_and(|(t, _)| *t == used) {
+                    cache.remove(system);
+                }
+            }
+            if refreshed {
+                return Ok(resp);
+            }
+            refreshed = true;
+            tracing::info!(system, "the access token was refused; fetching a new one");
+            let _ = resp.bytes().await;
         }
     }
 
@@ -213,17 +252,14 @@ impl Outbound {
             }
         }
         self.wait_for_token(system).await;
-        let mut req = self
-            .client
-            .get(url)
-            .timeout(Duration::from_millis(timeout_ms));
-        if let Some(auth) = self.systems.get(system).and_then(|l| l.auth.as_ref()) {
-            req = self.authorize(req, system, auth, timeout_ms).await?;
-        }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| transport_failure(&e, system, timeout_ms))?;
+        let request = || {
+            self.client
+                .get(url)
+                .timeout(Duration::from_millis(timeout_ms))
+        };
+        let resp = self
+            .send_authorized(request, system, system, timeout_ms)
+            .await?;
         let status = resp.status();
         let text = resp
             .text()
@@ -232,9 +268,6 @@ impl Outbound {
         if status.is_success() {
             Ok(text)
         } else {
-            if status.as_u16() == 401 {
-                self.tokens.lock().await.remove(system);
-            }
             Err(Failure::new(
                 format!("http_{}", status.as_u16()),
                 format!("{system} answered {}", status.as_u16()),
@@ -255,17 +288,19 @@ impl Outbound {
         }
     }
 
+    /// Adds `auth` to `req`; with OAuth2, also the token used when it came
+    /// from the cache (a fresh one is not worth fetching again at once).
     async fn authorize(
         &self,
         req: reqwest::RequestBuilder,
         system: &str,
         auth: &Credentials,
         timeout_ms: u64,
-    ) -> Result<reqwest::RequestBuilder, Failure> {
+    ) -> Result<(reqwest::RequestBuilder, Option<String>), Failure> {
         Ok(match auth {
-            Credentials::Bearer(t) => req.bearer_auth(t.expose()),
-            Credentials::Basic(u, p) => req.basic_auth(u.expose(), Some(p.expose())),
-            Credentials::Header(name, v) => req.header(name.as_str(), v.expose()),
+            Credentials::Bearer(t) => (req.bearer_auth(t.expose()), None),
+            Credentials::Basic(u, p) => (req.basic_auth(u.expose(), Some(p.expose())), None),
+            Credentials::Header(name, v) => (req.header(name.as_str(), v.expose()), None),
             Credentials::OAuth2 {
                 token_url,
                 client_id,
@@ -275,7 +310,7 @@ impl Outbound {
                 let mut cache = self.tokens.lock().await;
                 if let Some((token, until)) = cache.get(system) {
                     if Instant::now() < *until {
-                        return Ok(req.bearer_auth(token));
+                        return Ok((req.bearer_auth(token), Some(token.clone())));
                     }
                 }
                 let mut form = vec![
@@ -324,7 +359,7 @@ impl Outbound {
                     .unwrap_or(300);
                 let until = Instant::now() + Duration::from_secs(life.saturating_sub(30).max(1));
                 cache.insert(system.to_string(), (token.to_string(), until));
-                req.bearer_auth(token)
+                (req.bearer_auth(token), None)
             }
         })
     }

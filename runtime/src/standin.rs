@@ -88,7 +88,8 @@ pub struct StandInConfig {
     pub client_credentials: Option<(String, String)>,
     /// `(header name, exact value)` every request but the token endpoint's
     /// must carry, e.g. `("Authorization", "Bearer standin-token")`; others
-    /// answer `401`.
+    /// answer `401`. Where the value names [`TOKEN`], it follows
+    /// [`StandIn::rotate_token`].
     pub required_header: Option<(String, String)>,
     /// Most request records kept; beyond it the oldest are dropped (effects
     /// are always kept). Default 2,000,000.
@@ -294,6 +295,7 @@ impl StandIn {
             request_count: 0,
             fault_counts: FaultCounts::default(),
             token_requests: 0,
+            token_rotations: 0,
             unauthorized: 0,
             feeds,
         };
@@ -400,6 +402,13 @@ impl StandIn {
         self.inner.lock().fault_counts
     }
 
+    /// Revokes the access token handed out so far: requests carrying it are
+    /// answered `401`, and the token endpoint hands out a new one (as an
+    /// identity provider does when a token is revoked before it expires).
+    pub fn rotate_token(&self) {
+        self.inner.lock().token_rotations += 1;
+    }
+
     /// How many requests reached the token endpoint.
     pub fn token_requests(&self) -> u64 {
         self.inner.lock().token_requests
@@ -446,8 +455,19 @@ struct State {
     request_count: u64,
     fault_counts: FaultCounts,
     token_requests: u64,
+    token_rotations: u64,
     unauthorized: u64,
     feeds: HashMap<String, Feed>,
+}
+
+impl State {
+    /// The access token the token endpoint hands out now.
+    fn token(&self) -> String {
+        match self.token_rotations {
+            0 => TOKEN.to_string(),
+            n => format!("{TOKEN}-{n}"),
+        }
+    }
 }
 
 struct Feed {
@@ -542,8 +562,8 @@ impl Inner {
         let close = req.close;
 
         if req.method == "POST" && path == TOKEN_PATH {
-            let (status, body): (u16, &[u8]) = self.token(req.body);
-            write_response(out, status, body, None, close);
+            let (status, body) = self.token(req.body);
+            write_response(out, status, &body, None, close);
             rec.status = Some(status);
             let mut st = self.lock();
             st.token_requests += 1;
@@ -552,6 +572,7 @@ impl Inner {
         }
 
         if let Some((_, want)) = &self.config.required_header {
+            let want = want.replace(TOKEN, &self.lock().token());
             if req.auth != Some(want.as_bytes()) {
                 write_response(out, 401, br#"{"error":"unauthorized"}"#, None, close);
                 rec.status = Some(401);
@@ -644,7 +665,7 @@ impl Inner {
     }
 
     /// The token endpoint's answer to a form body.
-    fn token(&self, body: &[u8]) -> (u16, &'static [u8]) {
+    fn token(&self, body: &[u8]) -> (u16, Vec<u8>) {
         let text = String::from_utf8_lossy(body);
         let (mut grant, mut id, mut secret) = (None, None, None);
         for (name, value) in form_pairs(&text) {
@@ -656,7 +677,7 @@ impl Inner {
             }
         }
         if grant.as_deref() != Some("client_credentials") {
-            return (400, br#"{"error":"unsupported_grant_type"}"#);
+            return (400, br#"{"error":"unsupported_grant_type"}"#.to_vec());
         }
         let accepted = match &self.config.client_credentials {
             None => true,
@@ -666,12 +687,15 @@ impl Inner {
             }
         };
         if accepted {
-            (
-                200,
-                br#"{"access_token":"standin-token","token_type":"Bearer","expires_in":3600}"#,
-            )
+            let token = self.lock().token();
+            let body = serde_json::json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": 3600,
+            });
+            (200, body.to_string().into_bytes())
         } else {
-            (401, br#"{"error":"invalid_client"}"#)
+            (401, br#"{"error":"invalid_client"}"#.to_vec())
         }
     }
 
@@ -1163,6 +1187,7 @@ mod tests {
             request_count: 0,
             fault_counts: FaultCounts::default(),
             token_requests: 0,
+            token_rotations: 0,
             unauthorized: 0,
             feeds: HashMap::new(),
         };

@@ -698,3 +698,56 @@ async fn shutdown_stops_intake_and_finishes_in_flight_deliveries() {
         "in-flight deliveries finished"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_oauth_token_is_replaced_and_the_delivery_goes_through() {
+    let creds = tempfile::tempdir().unwrap();
+    let (id_file, secret_file) = (creds.path().join("id"), creds.path().join("secret"));
+    std::fs::write(&id_file, "erp-client").unwrap();
+    std::fs::write(&secret_file, "erp-secret").unwrap();
+    let target = StandInConfig {
+        client_credentials: Some(("erp-client".into(), "erp-secret".into())),
+        required_header: Some((
+            "Authorization".into(),
+            format!("Bearer {}", weft_runtime::standin::TOKEN),
+        )),
+        ..ordered()
+    };
+    let mut h = Harness::start(target, |doc| {
+        let token_url = format!(
+            "{}{}",
+            doc["systems"]["erp"]["base_url"].as_str().unwrap(),
+            weft_runtime::standin::TOKEN_PATH
+        );
+        doc["systems"]["erp"]["auth"] = json!({ "oauth2": {
+            "token_url": token_url,
+            "client_id": { "file": id_file.to_str().unwrap() },
+            "client_secret": { "file": secret_file.to_str().unwrap() },
+        }});
+    })
+    .await;
+    let (status, _) = h.order(&order("2001", "C1", 1, 10.0)).await;
+    assert_eq!(status, 202);
+    h.until("the first delivery", |h| {
+        h.count("orders", State::Delivered) == 1
+    })
+    .await;
+    assert_eq!(h.target.token_requests(), 1);
+    // The identity provider revokes the token long before it expires: the
+    // next delivery is refused once, gets a new token and goes through in
+    // the same attempt, not to the dead-letter queue.
+    h.target.rotate_token();
+    let (status, body) = h.order(&order("2002", "C1", 2, 10.0)).await;
+    assert_eq!(status, 202);
+    let id = accepted_id(&body);
+    h.until("the second delivery", |h| {
+        h.count("orders", State::Delivered) == 2
+    })
+    .await;
+    assert_eq!(h.target.token_requests(), 2);
+    assert_eq!(h.target.unauthorized(), 1);
+    assert_eq!(h.count("orders", State::Dead), 0);
+    assert!(!h.kinds(id).contains(&"attempt_failed".to_string()));
+    assert_eq!(h.target.effects().len(), 2);
+    h.stop().await;
+}
