@@ -241,15 +241,16 @@ impl Outbound {
 
     /// GETs `url` from `system` (polling), with its credentials and rate
     /// limit; the body when the answer is 2xx.
-    pub async fn fetch(&self, system: &str, url: &str, timeout_ms: u64) -> Result<String, Failure> {
+    pub async fn fetch(&self, system: &str, url: &str, timeout_ms: u64) -> Result<Answer, Failure> {
         match crate::prepared::origin(url) {
             Ok(o) if self.allowed.contains(&o) => {}
-            _ => {
+            Ok(o) => {
                 return Err(Failure::new(
                     "request",
-                    format!("`{system}` is not a host the plan declares"),
+                    format!("{o} is not a host the plan declares (fetching from `{system}`)"),
                 ))
             }
+            Err(e) => return Err(Failure::new("request", e)),
         }
         self.wait_for_token(system).await;
         let request = || {
@@ -261,12 +262,18 @@ impl Outbound {
             .send_authorized(request, system, system, timeout_ms)
             .await?;
         let status = resp.status();
+        let links: Vec<String> = resp
+            .headers()
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
         let text = resp
             .text()
             .await
             .map_err(|e| transport_failure(&e, system, timeout_ms))?;
         if status.is_success() {
-            Ok(text)
+            Ok(Answer { body: text, links })
         } else {
             Err(Failure::new(
                 format!("http_{}", status.as_u16()),
@@ -363,6 +370,13 @@ impl Outbound {
             }
         })
     }
+}
+
+/// A feed's answer to a poll.
+pub struct Answer {
+    pub body: String,
+    /// The values of its `Link` headers.
+    pub links: Vec<String>,
 }
 
 fn transport_failure(e: &reqwest::Error, target: &str, timeout_ms: u64) -> Failure {

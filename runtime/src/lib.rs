@@ -13,6 +13,7 @@ pub mod engine;
 pub mod files;
 pub mod ingress;
 pub mod instance;
+pub mod link;
 pub mod logging;
 pub mod metrics;
 pub mod ops;

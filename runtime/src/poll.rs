@@ -7,10 +7,12 @@
 //! Two kinds of position, alone or together:
 //! - a high-water mark (`cursor`): the largest value of a record field seen,
 //!   sent back as a request parameter on the next scan;
-//! - page tokens (`pages`): the answer's next-page token, sent back until an
-//!   answer has none, which ends the scan. An answer with a token but no
-//!   records keeps the token for the next tick (continuation-token feeds
-//!   answer "nothing new" this way).
+//! - page tokens (`pages: {param, next}`): the answer's next-page token,
+//!   sent back until an answer has none, which ends the scan. An answer with
+//!   a token but no records keeps the token for the next tick
+//!   (continuation-token feeds answer "nothing new" this way);
+//! - page links (`pages: {link: next}`): the URL of the answer's `Link`
+//!   header with that relation, fetched as given, in the same way.
 
 use crate::engine::Shared;
 use crate::store::CursorUpdate;
@@ -19,7 +21,7 @@ use serde_json::Value as Json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-use weft_plan::model::Trigger;
+use weft_plan::model::{Pages, Trigger};
 use weft_plan::schedule::Cron;
 
 /// When a polling flow fetches.
@@ -172,19 +174,30 @@ pub async fn once(shared: &Arc<Shared>, flow: &str) -> Result<Fetched, String> {
         .await
         .map_err(|e| e.to_string())?;
     let position = Position::load(saved.as_deref())?;
-    let mut url =
+    let first =
         reqwest::Url::parse(&format!("{base}{}", endpoint.path)).map_err(|e| e.to_string())?;
-    if let (Some(c), Some(v)) = (cursor, &position.since) {
-        url.query_pairs_mut().append_pair(&c.param, v);
-    }
-    if let (Some(p), Some(token)) = (pages, &position.page) {
-        url.query_pairs_mut().append_pair(&p.param, token);
-    }
-    let body = shared
+    let url = match (pages, &position.page) {
+        // A Link header's URL is fetched as given: it carries its own query.
+        (Some(Pages::Link(_)), Some(next)) => first
+            .join(next)
+            .map_err(|e| format!("the saved next-page link `{next}` is not a URL: {e}"))?,
+        (pages, page) => {
+            let mut url = first;
+            if let (Some(c), Some(v)) = (cursor, &position.since) {
+                url.query_pairs_mut().append_pair(&c.param, v);
+            }
+            if let (Some(Pages::Token(p)), Some(token)) = (pages, page) {
+                url.query_pairs_mut().append_pair(&p.param, token);
+            }
+            url
+        }
+    };
+    let answer = shared
         .outbound
         .fetch(system, url.as_str(), 30_000)
         .await
         .map_err(|e| format!("{}: {}", e.class, e.detail))?;
+    let body = answer.body;
     let doc: Json =
         serde_json::from_str(&body).map_err(|e| format!("the feed did not answer JSON: {e}"))?;
     let records = records(&doc, records_at.as_deref()).ok_or_else(|| match records_at {
@@ -216,11 +229,17 @@ pub async fn once(shared: &Arc<Shared>, flow: &str) -> Result<Fetched, String> {
             }
         }
     }
-    let token = pages
-        .as_ref()
-        .and_then(|p| at(&doc, &p.next))
-        .and_then(text_of)
-        .filter(|t| !t.is_empty());
+    let token = match pages {
+        None => None,
+        Some(Pages::Token(p)) => at(&doc, &p.next).and_then(text_of),
+        Some(Pages::Link(p)) => {
+            let links: Vec<&str> = answer.links.iter().map(String::as_str).collect();
+            // Saved absolute, so a restart needs no request to resolve it.
+            crate::link::target(&links, &p.link)
+                .map(|t| url.join(&t).map(String::from).unwrap_or(t))
+        }
+    }
+    .filter(|t| !t.is_empty());
     let (next, fetched) = advance(&position, high, token, records.is_empty());
     let update = (next != position)
         .then(|| {

@@ -83,6 +83,11 @@ pub struct StandInConfig {
     /// null on the last page; the token is an opaque offset into the records
     /// after the cursor.
     pub paged_feeds: Vec<(String, String)>,
+    /// Feeds that page with `Link` headers, as Shopify's REST API does:
+    /// `(path, page_param)`. They answer a plain array and, while more
+    /// records follow, `Link: <PATH?PAGE_PARAM=aN>; rel="next"` (a relative
+    /// URL whose opaque token is the absolute offset of the next page).
+    pub linked_feeds: Vec<(String, String)>,
     /// `(client_id, client_secret)` the token endpoint accepts; `None`
     /// accepts any.
     pub client_credentials: Option<(String, String)>,
@@ -107,6 +112,7 @@ impl Default for StandInConfig {
             feeds: Vec::new(),
             feed_page: 100,
             paged_feeds: Vec::new(),
+            linked_feeds: Vec::new(),
             client_credentials: None,
             required_header: None,
             max_requests: 2_000_000,
@@ -277,6 +283,12 @@ impl StandIn {
                         .iter()
                         .find(|(p, _)| p == path)
                         .map(|(_, t)| t.clone()),
+                    link_param: config
+                        .linked_feeds
+                        .iter()
+                        .find(|(p, _)| p == path)
+                        .map(|(_, t)| t.clone()),
+                    path: path.clone(),
                     records: Vec::new(),
                 };
                 (path.clone(), feed)
@@ -475,6 +487,9 @@ struct Feed {
     field: String,
     /// The page-token parameter, for a feed that pages with tokens.
     token_param: Option<String>,
+    /// The page parameter of the `Link` header, for a feed paged by links.
+    link_param: Option<String>,
+    path: String,
     /// `(cursor value, record)`, ordered by cursor value.
     records: Vec<(String, Value)>,
 }
@@ -614,6 +629,7 @@ impl Inner {
         }
 
         let mut st = self.lock();
+        let mut link = None;
         let status = match req.method {
             "POST" | "PUT" | "PATCH" => {
                 let replayed = rec.key.as_ref().and_then(|k| st.applied.get(k).copied());
@@ -642,7 +658,7 @@ impl Inner {
             }
             "GET" => match st.feeds.get(path) {
                 Some(feed) => {
-                    page(feed, query, self.config.feed_page, scratch);
+                    link = page(feed, query, self.config.feed_page, scratch);
                     200
                 }
                 None => {
@@ -660,7 +676,7 @@ impl Inner {
         rec.status = Some(status);
         st.record(max, rec);
         drop(st);
-        write_response(out, status, scratch, None, close);
+        write_response_linked(out, status, scratch, None, close, link.as_deref());
         Reply::Write
     }
 
@@ -722,22 +738,36 @@ impl Inner {
 }
 
 /// Writes one feed page into `out`: a JSON array, or for a feed paged
-/// with tokens an object holding the records and the next token.
-fn page(feed: &Feed, query: &str, size: usize, out: &mut Vec<u8>) {
+/// with tokens an object holding the records and the next token. For a
+/// feed paged by links, the `Link` header's value while more records follow.
+fn page(feed: &Feed, query: &str, size: usize, out: &mut Vec<u8>) -> Option<String> {
     let mut after = None;
     let mut offset = 0;
+    let mut absolute = None;
     for (name, value) in form_pairs(query) {
         if name == feed.param {
             after = Some(value);
         } else if Some(&name) == feed.token_param.as_ref() {
             offset = value.trim_start_matches('t').parse().unwrap_or(0);
+        } else if Some(&name) == feed.link_param.as_ref() {
+            absolute = value.trim_start_matches('a').parse::<usize>().ok();
         }
     }
-    let start = match &after {
-        Some(a) => feed.records.partition_point(|(c, _)| !later(c, a)),
-        None => 0,
+    let start = match (absolute, &after) {
+        (Some(at), _) => at,
+        (None, Some(a)) => feed.records.partition_point(|(c, _)| !later(c, a)),
+        (None, None) => 0,
     };
-    let rest = &feed.records[(start + offset).min(feed.records.len())..];
+    let begin = (start + offset).min(feed.records.len());
+    let rest = &feed.records[begin..];
+    let link = match &feed.link_param {
+        Some(param) if rest.len() > size => Some(format!(
+            "<{}?{param}=a{}>; rel=\"next\"",
+            feed.path,
+            begin + size
+        )),
+        _ => None,
+    };
     out.clear();
     if feed.token_param.is_some() {
         out.extend_from_slice(br#"{"data":{"items":"#);
@@ -758,6 +788,7 @@ fn page(feed: &Feed, query: &str, size: usize, out: &mut Vec<u8>) {
         };
         let _ = write!(out, r#"}},"meta":{{"next":{next}}}}}"#);
     }
+    link
 }
 
 /// A JSON value as cursor or key text: strings as they are, others as JSON.
@@ -809,10 +840,25 @@ fn write_response(
     retry_after: Option<u64>,
     close: bool,
 ) {
+    write_response_linked(out, status, body, retry_after, close, None);
+}
+
+/// [`write_response`] with a `Link` header.
+fn write_response_linked(
+    out: &mut Vec<u8>,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<u64>,
+    close: bool,
+    link: Option<&str>,
+) {
     let _ = write!(out, "HTTP/1.1 {status} {}\r\n", reason(status));
     out.extend_from_slice(b"Content-Type: application/json\r\n");
     if let Some(secs) = retry_after {
         let _ = write!(out, "Retry-After: {secs}\r\n");
+    }
+    if let Some(link) = link {
+        let _ = write!(out, "Link: {link}\r\n");
     }
     if close {
         out.extend_from_slice(b"Connection: close\r\n");

@@ -751,3 +751,67 @@ async fn a_revoked_oauth_token_is_replaced_and_the_delivery_goes_through() {
     assert_eq!(h.target.effects().len(), 2);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_follows_link_headers_as_given() {
+    let mut h = Harness::start(
+        StandInConfig {
+            feed_page: 2,
+            ..ordered()
+        },
+        |doc| {
+            let mut flow = doc["flows"]["paged"].clone();
+            let poll = &mut flow["trigger"]["poll"];
+            poll["endpoint"]["path"] = json!("/linked");
+            poll["endpoint"]["endpoint"] = json!("linked");
+            poll.as_object_mut().unwrap().remove("records");
+            poll["pages"] = json!({ "link": "next" });
+            doc["flows"]["linked"] = flow;
+            doc["flows"].as_object_mut().unwrap().remove("paged");
+        },
+    )
+    .await;
+    let rec = |rev: i64| json!({ "rev": rev, "sku": format!("S{rev}"), "qty": rev });
+    h.target.add_records("/linked", (1..=5).map(rec).collect());
+    h.until("five delivered", |h| {
+        h.count("linked", State::Delivered) == 5
+    })
+    .await;
+    h.until("the scan's end saved", |h| {
+        h.store.cursor("linked").unwrap().as_deref() == Some(r#"{"since":"5"}"#)
+    })
+    .await;
+    h.target.add_records("/linked", (6..=8).map(rec).collect());
+    h.until("eight delivered", |h| {
+        h.count("linked", State::Delivered) == 8
+    })
+    .await;
+    let polls: Vec<String> = h
+        .target
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/linked"))
+        .map(|r| r.path)
+        .collect();
+    // Pages of 2: the links carry the whole query (no `since` added to them);
+    // the second scan starts after 5 and its link leads from record 6 to 8.
+    for want in [
+        "/linked",
+        "/linked?page_info=a2",
+        "/linked?page_info=a4",
+        "/linked?since=5",
+        "/linked?page_info=a7",
+    ] {
+        assert!(polls.iter().any(|p| p == want), "{want} not in {polls:?}");
+    }
+    let mut revs: Vec<i64> = h
+        .target
+        .effects()
+        .into_iter()
+        .filter(|e| e.path == "/levels")
+        .map(|e| e.body["rev"].as_i64().unwrap())
+        .collect();
+    revs.sort();
+    assert_eq!(revs, (1..=8).collect::<Vec<_>>());
+    h.stop().await;
+}

@@ -186,6 +186,19 @@ pub fn validate(kind: &str, doc: &Node) -> Vec<Diagnostic> {
                 )
                 .label("exactly one expected")]
             }
+            ValidationErrorKind::OneOfNotValid { .. } if !forms(parent_schema).is_empty() => {
+                let forms: Vec<String> = forms(parent_schema)
+                    .into_iter()
+                    .map(|(keys, name)| format!("{} ({name})", quoted(&keys).join(" and ")))
+                    .collect();
+                vec![Diagnostic::new(
+                    &rules::INVALID_SPEC,
+                    node.loc,
+                    format!("{at} matches none of its forms"),
+                )
+                .label("not one of its forms")
+                .hint(format!("give exactly {}", forms.join(", or ")))]
+            }
             _ => vec![Diagnostic::new(
                 &rules::INVALID_SPEC,
                 node.loc,
@@ -274,6 +287,37 @@ fn alternative_keys(schema: Option<&Value>) -> Vec<&str> {
         .collect();
     if keys.len() == branches.len() {
         keys
+    } else {
+        Vec::new()
+    }
+}
+
+/// The forms of a `oneOf` whose branches are closed objects: each one's
+/// keys and name (its description up to the first `:`, `(` or `,`, as in
+/// "Page tokens: ..."); empty for any other `oneOf`.
+fn forms(schema: Option<&Value>) -> Vec<(Vec<&str>, String)> {
+    let branches = schema
+        .and_then(|s| s.get("oneOf"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let forms: Vec<(Vec<&str>, String)> = branches
+        .iter()
+        .filter(|b| b.get("additionalProperties") == Some(&Value::Bool(false)))
+        .filter_map(|b| {
+            let keys: Vec<&str> = b
+                .get("properties")?
+                .as_object()?
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let name = b.get("description")?.as_str()?;
+            let name = name.split([':', '(', ',']).next()?.trim().to_lowercase();
+            Some((keys, name))
+        })
+        .collect();
+    if forms.len() == branches.len() {
+        forms
     } else {
         Vec::new()
     }

@@ -101,14 +101,32 @@ pub struct Cursor {
     pub field: String,
 }
 
-/// Page tokens within one poll.
+/// How one poll pages through a feed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Pages {
+    Token(TokenPages),
+    Link(LinkPages),
+}
+
+/// Page tokens: a token in the answer, sent back as a request parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Pages {
+pub struct TokenPages {
     /// The request parameter carrying the token.
     pub param: String,
     /// A dotted path to the next page's token in the answer.
     pub next: String,
+}
+
+/// Link headers: the URL of the answer's `Link` header (RFC 8288) with a
+/// relation, fetched as given (Shopify, GitHub and many REST APIs page
+/// this way).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPages {
+    /// The relation to follow, usually `next`.
+    pub link: String,
 }
 
 /// An endpoint resolved against its system.

@@ -7,7 +7,10 @@ mod policy;
 mod system;
 mod units;
 
-pub use flow::{Batch, Condition, Cursor, Delivery, Endpoint, Flow, Sla, Step, Trigger};
+pub use flow::{
+    Batch, Condition, Cursor, Delivery, Endpoint, Flow, LinkPages, Pages, Sla, Step, TokenPages,
+    Trigger,
+};
 pub use policy::{Backoff, CircuitBreaker, Policy, Retry};
 pub use system::{
     Auth, Connector, Endpoint as SystemEndpoint, Files, RateLimit, SecretRef, Setting, Signature,

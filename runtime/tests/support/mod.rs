@@ -72,8 +72,10 @@ impl Harness {
             feeds: vec![
                 ("/feed".into(), "since".into(), "rev".into()),
                 ("/paged".into(), "since".into(), "rev".into()),
+                ("/linked".into(), "since".into(), "rev".into()),
             ],
             paged_feeds: vec![("/paged".into(), "page".into())],
+            linked_feeds: vec![("/linked".into(), "page_info".into())],
             ..target
         })
         .await
