@@ -28,7 +28,9 @@ impl Reader<'_> {
     fn text<E: de::Error>(&self, s: &str) -> Result<Value, E> {
         Ok(match self.0 {
             Coerce::Decimal => Value::Dec(
-                Decimal::from_str(s).map_err(|_| E::custom(format!("`{s}` is not a decimal")))?,
+                parse_decimal(s)
+                    .map_or_else(|| Decimal::from_str(s), Ok)
+                    .map_err(|_| E::custom(format!("`{s}` is not a decimal")))?,
             ),
             Coerce::Date => Value::Date(
                 s.parse()
@@ -151,6 +153,40 @@ impl<'de> Visitor<'de> for Reader<'_> {
     }
 }
 
+/// A plain decimal (`-?digits(.digits)?`, up to 18 digits) read directly;
+/// `None` leaves anything else to `Decimal::from_str`, which gives the same
+/// value (mantissa and scale) for what this accepts.
+fn parse_decimal(s: &str) -> Option<Decimal> {
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut scale = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                count += 1;
+                if count > 18 {
+                    return None;
+                }
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some((digits.len() - i - 1) as u32)
+            }
+            _ => return None,
+        }
+    }
+    // Negative zero keeps its sign through `from_str`.
+    if count == 0 || (negative && mantissa == 0) {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Some(Decimal::new(mantissa, scale.unwrap_or(0)))
+}
+
 /// An object key, borrowed from the input text when it can be.
 struct Key<'de>(std::borrow::Cow<'de, str>);
 
@@ -218,6 +254,51 @@ impl Value {
 
     /// The JSON text of this value (see [`Value::to_json`]).
     pub fn to_json_text(&self) -> String {
-        serde_json::to_string(self).expect("a value always serializes")
+        let mut out = String::new();
+        crate::json_write::write(&mut out, self);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals_read_as_from_str_reads_them() {
+        for s in [
+            "0",
+            "1",
+            "-1",
+            "19.99",
+            "19.990",
+            "0.00",
+            "007.50",
+            "-3.25",
+            "123456789012345678",
+            "12345678901234567.8",
+            "-0.001",
+        ] {
+            let d = parse_decimal(s).expect(s);
+            let want = Decimal::from_str(s).unwrap();
+            assert_eq!((d, d.scale()), (want, want.scale()), "{s}");
+            assert_eq!(d.to_string(), want.to_string(), "{s}");
+        }
+        for s in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "-0.00",
+            "1e5",
+            "+1",
+            "1_000",
+            " 1",
+            "1234567890123456789",
+            "١",
+        ] {
+            assert_eq!(parse_decimal(s), None, "{s}");
+        }
     }
 }

@@ -1,0 +1,275 @@
+//! Values written straight to JSON text (and to the text of interpolation),
+//! without serde's machinery: decimals from their mantissa and scale, strings
+//! escaped exactly as `serde_json` escapes them, integers by hand. The output
+//! is the same as [`serde::Serialize`] for [`Value`] gives (null object fields
+//! left out, decimals as exact strings, dates and date-times as RFC 3339
+//! strings, non-finite floats as null); a test holds the two together.
+
+use crate::value::{Text, Value};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// Appends the JSON text of `v`.
+pub(crate) fn write(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Int(i) => out.push_str(integer(*i, &mut [0; 24])),
+        Value::Dec(d) => {
+            out.push('"');
+            push_decimal(out, d);
+            out.push('"');
+        }
+        Value::Float(f) if f.is_finite() => {
+            let mut buf = Vec::with_capacity(24);
+            serde_json::ser::Formatter::write_f64(
+                &mut serde_json::ser::CompactFormatter,
+                &mut buf,
+                *f,
+            )
+            .expect("writing to a vector cannot fail");
+            out.push_str(std::str::from_utf8(&buf).expect("a float is written in ASCII"));
+        }
+        Value::Float(_) => out.push_str("null"),
+        Value::Str(s) => string(out, s),
+        // Dates and date-times have nothing to escape.
+        Value::Date(d) => {
+            write!(out, "\"{d}\"").expect("writing to a string cannot fail");
+        }
+        Value::DateTime(t, offset) => {
+            write!(out, "\"{}\"", t.display_with_offset(*offset))
+                .expect("writing to a string cannot fail");
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push('{');
+            let mut first = true;
+            for (k, v) in fields {
+                if matches!(v, Value::Null) {
+                    continue;
+                }
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                string(out, k);
+                out.push(':');
+                write(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\` and
+/// control characters (the short forms where JSON has them, `\u00XX` else).
+pub(crate) fn string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // `b` is ASCII, so `i` is a character boundary.
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `v` as interpolation and `string()` show it (see [`Value::to_text`]).
+pub(crate) fn text_into(out: &mut Text, v: &Value) {
+    match v {
+        Value::Str(s) => out.push_str(s),
+        Value::Int(i) => out.push_str(integer(*i, &mut [0; 24])),
+        Value::Dec(d) => match decimal(d, &mut [0; 64]) {
+            Some(s) => out.push_str(s),
+            None => out.push_str(&d.to_string()),
+        },
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        other => out.push_str(&other.to_text()),
+    }
+}
+
+/// The digits of `i` (with its sign), written at the end of `buf`.
+fn integer(i: i64, buf: &mut [u8; 24]) -> &str {
+    let mut at = digits(i.unsigned_abs(), buf);
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).expect("digits are ASCII")
+}
+
+/// Writes the decimal digits of `n` at the end of `buf`; where they start.
+fn digits(mut n: u64, buf: &mut [u8]) -> usize {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
+fn push_decimal(out: &mut String, d: &Decimal) {
+    match decimal(d, &mut [0; 64]) {
+        Some(s) => out.push_str(s),
+        None => write!(out, "{d}").expect("writing to a string cannot fail"),
+    }
+}
+
+/// A decimal as `Display` writes it (every digit of its scale, `-` for a
+/// negative value, negative zero included), when its mantissa fits 64 bits;
+/// `None` for larger ones (rare: left to `Display`).
+fn decimal<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let scale = d.scale() as usize;
+    // The mantissa's digits (none for zero), at the end of a scratch area.
+    let mut tmp = [0u8; 20];
+    let start = if m == 0 {
+        tmp.len()
+    } else {
+        digits(m, &mut tmp)
+    };
+    let ds = &tmp[start..];
+    let mut at = 0;
+    let mut put = |b: u8| {
+        buf[at] = b;
+        at += 1;
+    };
+    if d.is_sign_negative() {
+        put(b'-');
+    }
+    // Zeros in front when the scale is longer than the digits.
+    let zeros = scale.saturating_sub(ds.len());
+    let whole = (ds.len() + zeros) - scale;
+    if whole == 0 {
+        put(b'0');
+    } else {
+        ds[..whole].iter().for_each(|b| put(*b));
+    }
+    if scale > 0 {
+        put(b'.');
+        (0..zeros).for_each(|_| put(b'0'));
+        ds[whole.min(ds.len())..].iter().for_each(|b| put(*b));
+    }
+    std::str::from_utf8(&buf[..at]).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for s in [
+            "0",
+            "0.00",
+            "-0.00",
+            "-0",
+            "1",
+            "-1",
+            "19.99",
+            "19.990",
+            "0.001",
+            "-0.001",
+            "0.0000000000000000000000000001",
+            "123456789012345678.9",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "100",
+            "1000.5",
+            "-42.10",
+        ] {
+            let d = Decimal::from_str(s).unwrap();
+            let mut out = String::new();
+            push_decimal(&mut out, &d);
+            assert_eq!(out, d.to_string(), "{s}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_in_full() {
+        for i in [0, 7, -7, 10, 1234567, i64::MIN, i64::MAX] {
+            assert_eq!(integer(i, &mut [0; 24]), i.to_string());
+        }
+    }
+
+    #[test]
+    fn text_is_the_same_as_serde_json_writes() {
+        let cases: Vec<Value> = vec![
+            Value::Str("plain".into()),
+            Value::Str("q\"uote \\ back\nline\ttab\r\u{8}\u{c}\u{1}\u{1f}\u{7f} é ☃".into()),
+            Value::Int(-12),
+            Value::Float(2.5),
+            Value::Float(1e300),
+            Value::Float(f64::INFINITY),
+            Value::Float(3.0),
+            Value::Bool(true),
+            Value::Date("2024-05-02".parse().unwrap()),
+            crate::value::parse_rfc3339("2024-05-02T09:41:17-05:00").unwrap(),
+            Value::Array(vec![
+                Value::Null,
+                Value::Dec(Decimal::from_str("-0.50").unwrap()),
+            ]),
+            Value::Object(vec![
+                ("a\"b".into(), Value::Int(1)),
+                ("gone".into(), Value::Null),
+                ("c".into(), Value::Object(vec![])),
+            ]),
+        ];
+        for v in cases {
+            let mut out = String::new();
+            write(&mut out, &v);
+            assert_eq!(out, serde_json::to_string(&v).unwrap(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn interpolated_text_is_to_text() {
+        for v in [
+            Value::Int(-3),
+            Value::Dec(Decimal::from_str("2.50").unwrap()),
+            Value::Bool(false),
+            Value::Float(1.5),
+            Value::Str("x".into()),
+        ] {
+            let mut out = Text::default();
+            text_into(&mut out, &v);
+            assert_eq!(out, v.to_text(), "{v:?}");
+        }
+    }
+}
