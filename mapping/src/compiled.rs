@@ -3,7 +3,7 @@
 //! (the source contract's types, narrowed to the fields the mapping reads).
 
 use crate::ast::{Body, Function};
-use crate::eval::{run, Limits, MappingError};
+use crate::eval::{run, run_json, Limits, MappingError};
 use crate::program::Program;
 use crate::reads::read_layout;
 use crate::value::{Coerce, Value};
@@ -75,9 +75,15 @@ impl CompiledMapping {
     /// JSON text in, JSON text out.
     pub fn run_json(&self, payload: &str) -> Result<String, RunError> {
         let source = Value::from_json_text(payload, &self.layout).map_err(RunError::Input)?;
-        let out = self.run(&source).map_err(RunError::Mapping)?;
         let mut text = String::with_capacity(payload.len());
-        crate::json_write::write(&mut text, &out);
+        run_json(
+            &self.program,
+            &[&source],
+            &self.globals,
+            self.limits,
+            &mut text,
+        )
+        .map_err(RunError::Mapping)?;
         Ok(text)
     }
 }

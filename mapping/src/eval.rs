@@ -119,23 +119,35 @@ pub(crate) fn run<'a>(
     globals: &'a [(String, Value)],
     limits: Limits,
 ) -> R {
-    debug_assert_eq!(inputs.len(), program.inputs);
-    let mut frame: Vec<Cow<'a, Value>> = Vec::with_capacity(program.frame);
-    frame.extend(inputs.iter().map(|v| Cow::Borrowed(*v)));
-    frame.resize(program.frame.max(inputs.len()), Cow::Owned(Value::Null));
-    let mut env = Env {
-        program,
-        globals,
-        frame,
-        depth: 0,
-        limits,
-        steps: 0,
-        built: 0,
-    };
+    let mut env = Env::new(program, inputs, globals, limits);
     if let Some(node) = &program.result {
         return env.eval(node);
     }
-    let mut out = Value::Object(Vec::new());
+    env.steps_into_value()
+}
+
+/// Runs a compiled body and writes its target object as JSON text: straight
+/// to text when every item assigns a different top-level field (the output's
+/// order and content are then known as it runs), through a built value
+/// otherwise.
+pub(crate) fn run_json<'a>(
+    program: &'a Program,
+    inputs: &[&'a Value],
+    globals: &'a [(String, Value)],
+    limits: Limits,
+    out: &mut String,
+) -> Result<(), MappingError> {
+    let mut env = Env::new(program, inputs, globals, limits);
+    if !program.flat || program.result.is_some() {
+        let v = match &program.result {
+            Some(node) => env.eval(node)?,
+            None => env.steps_into_value()?,
+        };
+        crate::json_write::write(out, &v);
+        return Ok(());
+    }
+    out.push('{');
+    let mut first = true;
     for step in &program.steps {
         match step {
             Step::Let(slot, value) => {
@@ -143,12 +155,65 @@ pub(crate) fn run<'a>(
                 env.frame[*slot as usize] = v;
             }
             Step::Assign(target, value) => {
-                let v = env.eval(value)?;
-                set_path(&mut out, target, v);
+                let mark = out.len();
+                if !first {
+                    out.push(',');
+                }
+                crate::json_write::string(out, &target[0]);
+                out.push(':');
+                if env.emit(value, out)? {
+                    first = false;
+                } else {
+                    out.truncate(mark);
+                }
             }
         }
     }
-    Ok(out)
+    out.push('}');
+    Ok(())
+}
+
+impl<'a> Env<'a> {
+    fn new(
+        program: &'a Program,
+        inputs: &[&'a Value],
+        globals: &'a [(String, Value)],
+        limits: Limits,
+    ) -> Env<'a> {
+        debug_assert_eq!(inputs.len(), program.inputs);
+        let mut frame: Vec<Cow<'a, Value>> = Vec::with_capacity(program.frame);
+        frame.extend(inputs.iter().map(|v| Cow::Borrowed(*v)));
+        frame.resize(program.frame.max(inputs.len()), Cow::Owned(Value::Null));
+        Env {
+            program,
+            globals,
+            frame,
+            depth: 0,
+            limits,
+            steps: 0,
+            built: 0,
+        }
+    }
+
+    /// Runs the body's items, building the target object.
+    fn steps_into_value(&mut self) -> R {
+        let env = self;
+        let program = env.program;
+        let mut out = Value::Object(Vec::new());
+        for step in &program.steps {
+            match step {
+                Step::Let(slot, value) => {
+                    let v = env.bind(value)?;
+                    env.frame[*slot as usize] = v;
+                }
+                Step::Assign(target, value) => {
+                    let v = env.eval(value)?;
+                    set_path(&mut out, target, v);
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn set_path(obj: &mut Value, path: &[Text], v: Value) {
@@ -279,14 +344,26 @@ impl<'a> Env<'a> {
 
     /// Counts what a step built or copied against the budget.
     fn sized(&mut self, span: Span, v: Value) -> R {
-        let (len, limit, what) = match &v {
-            Value::Str(s) => (
-                s.len(),
-                self.limits.max_string_bytes,
-                "a string longer than",
-            ),
-            Value::Array(items) => (items.len(), self.limits.max_items, "a list longer than"),
-            _ => return Ok(v),
+        self.count(span, &v)?;
+        Ok(v)
+    }
+
+    /// [`Env::sized`] on a value written out without being copied: the same
+    /// budget whether a mapping's output is built or written.
+    fn count(&mut self, span: Span, v: &Value) -> Result<(), MappingError> {
+        match v {
+            Value::Str(s) => self.count_len(span, s.len(), false),
+            Value::Array(items) => self.count_len(span, items.len(), true),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a string of `len` bytes or a list of `len` items.
+    fn count_len(&mut self, span: Span, len: usize, list: bool) -> Result<(), MappingError> {
+        let (limit, what) = if list {
+            (self.limits.max_items, "a list longer than")
+        } else {
+            (self.limits.max_string_bytes, "a string longer than")
         };
         if len > limit {
             return Err(err(
@@ -294,9 +371,10 @@ impl<'a> Env<'a> {
                 format!("the mapping built {what} its limit of {limit}"),
             ));
         }
-        self.built = self.built.saturating_add(match &v {
-            Value::Array(_) => len * std::mem::size_of::<Value>(),
-            _ => len,
+        self.built = self.built.saturating_add(if list {
+            len * std::mem::size_of::<Value>()
+        } else {
+            len
         });
         if self.built > self.limits.max_built_bytes {
             return Err(err(
@@ -307,7 +385,93 @@ impl<'a> Env<'a> {
                 ),
             ));
         }
-        Ok(v)
+        Ok(())
+    }
+
+    /// Writes the JSON of `n`'s value to `out` as [`Env::eval`] then
+    /// [`crate::json_write::write`] would, without building what it can write
+    /// directly: object literals, `map` results, paths. `false` (and nothing
+    /// written) when the value is null. Steps, budgets, errors and their
+    /// order are those of `eval`.
+    fn emit(&mut self, n: &'a Node, out: &mut String) -> Result<bool, MappingError> {
+        match &n.op {
+            // Without repeated keys, values go out in the order written.
+            Op::Object { keys, values } if keys.len() == values.len() => {
+                self.step(n.span)?;
+                out.push('{');
+                let mut first = true;
+                for (at, v) in values {
+                    let mark = out.len();
+                    if !first {
+                        out.push(',');
+                    }
+                    crate::json_write::string(out, &keys[*at as usize]);
+                    out.push(':');
+                    if self.emit(v, out)? {
+                        first = false;
+                    } else {
+                        out.truncate(mark);
+                    }
+                }
+                out.push('}');
+                Ok(true)
+            }
+            Op::Var(_) | Op::Path(..) => {
+                self.step(n.span)?;
+                let v = self.path_ref(n).expect("a path");
+                if matches!(v, Value::Null) {
+                    return Ok(false);
+                }
+                let size = match v {
+                    Value::Str(s) => Some((s.len(), false)),
+                    Value::Array(items) => Some((items.len(), true)),
+                    _ => None,
+                };
+                crate::json_write::write(out, v);
+                if let Some((len, list)) = size {
+                    self.count_len(n.span, len, list)?;
+                }
+                Ok(true)
+            }
+            Op::Collection {
+                coll: Coll::Map,
+                list: Some(list),
+                lambda: Lambda::Fn { param, body },
+            } => {
+                self.step(n.span)?;
+                let Some(items) = self.items(n.span, "map", list)? else {
+                    return Ok(false);
+                };
+                let len = items.len();
+                out.push('[');
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if let Some(slot) = param {
+                        self.frame[*slot as usize] = item;
+                    }
+                    let written = self.emit(body, out);
+                    if let Some(slot) = param {
+                        self.frame[*slot as usize] = Cow::Owned(Value::Null);
+                    }
+                    if !written? {
+                        out.push_str("null");
+                    }
+                }
+                out.push(']');
+                self.count_len(n.span, len, true)?;
+                Ok(true)
+            }
+            _ => {
+                let v = self.eval(n)?;
+                if matches!(v, Value::Null) {
+                    return Ok(false);
+                }
+                crate::json_write::write(out, &v);
+                Ok(true)
+            }
+        }
     }
 
     /// Counts one step against the budget.

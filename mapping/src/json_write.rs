@@ -15,7 +15,7 @@ pub(crate) fn write(out: &mut String, v: &Value) {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Int(i) => out.push_str(integer(*i, &mut [0; 24])),
+        Value::Int(i) => push_ascii(out, integer(*i, &mut [0; 24])),
         Value::Dec(d) => {
             out.push('"');
             push_decimal(out, d);
@@ -71,13 +71,25 @@ pub(crate) fn write(out: &mut String, v: &Value) {
     }
 }
 
-/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\` and
+/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and
 /// control characters (the short forms where JSON has them, `\u00XX` else).
 pub(crate) fn string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs escaping.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -87,7 +99,10 @@ pub(crate) fn string(out: &mut String, s: &str) {
             0x08 => "\\b",
             0x0c => "\\f",
             0x00..=0x1f => "",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         // `b` is ASCII, so `i` is a character boundary.
         out.push_str(&s[start..i]);
@@ -98,19 +113,32 @@ pub(crate) fn string(out: &mut String, s: &str) {
         } else {
             out.push_str(short);
         }
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes of `w` is a control character, `"` or
+/// `\\` (the classic "has a byte less than n" and "has a zero byte" tricks;
+/// bytes of 0x80 and above never count).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20);
+    let quote = (w ^ (ONES * b'"' as u64)).wrapping_sub(ONES);
+    let backslash = (w ^ (ONES * b'\\' as u64)).wrapping_sub(ONES);
+    (below_space | quote | backslash) & !w & HIGH != 0
 }
 
 /// Appends `v` as interpolation and `string()` show it (see [`Value::to_text`]).
 pub(crate) fn text_into(out: &mut Text, v: &Value) {
     match v {
         Value::Str(s) => out.push_str(s),
-        Value::Int(i) => out.push_str(integer(*i, &mut [0; 24])),
+        Value::Int(i) => push_ascii(out, integer(*i, &mut [0; 24])),
         Value::Dec(d) => match decimal(d, &mut [0; 64]) {
-            Some(s) => out.push_str(s),
+            Some(s) => push_ascii(out, s),
             None => out.push_str(&d.to_string()),
         },
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -119,13 +147,18 @@ pub(crate) fn text_into(out: &mut Text, v: &Value) {
 }
 
 /// The digits of `i` (with its sign), written at the end of `buf`.
-fn integer(i: i64, buf: &mut [u8; 24]) -> &str {
+fn integer(i: i64, buf: &mut [u8; 24]) -> &[u8] {
     let mut at = digits(i.unsigned_abs(), buf);
     if i < 0 {
         at -= 1;
         buf[at] = b'-';
     }
-    std::str::from_utf8(&buf[at..]).expect("digits are ASCII")
+    &buf[at..]
+}
+
+/// Appends ASCII bytes (digits, signs, points) as characters.
+fn push_ascii(out: &mut impl Extend<char>, bytes: &[u8]) {
+    out.extend(bytes.iter().map(|&b| char::from(b)));
 }
 
 /// Writes the decimal digits of `n` at the end of `buf`; where they start.
@@ -143,7 +176,7 @@ fn digits(mut n: u64, buf: &mut [u8]) -> usize {
 
 fn push_decimal(out: &mut String, d: &Decimal) {
     match decimal(d, &mut [0; 64]) {
-        Some(s) => out.push_str(s),
+        Some(s) => push_ascii(out, s),
         None => write!(out, "{d}").expect("writing to a string cannot fail"),
     }
 }
@@ -151,7 +184,7 @@ fn push_decimal(out: &mut String, d: &Decimal) {
 /// A decimal as `Display` writes it (every digit of its scale, `-` for a
 /// negative value, negative zero included), when its mantissa fits 64 bits;
 /// `None` for larger ones (rare: left to `Display`).
-fn decimal<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+fn decimal<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
     let scale = d.scale() as usize;
     // The mantissa's digits (none for zero), at the end of a scratch area.
@@ -183,7 +216,7 @@ fn decimal<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> Option<&'b str> {
         (0..zeros).for_each(|_| put(b'0'));
         ds[whole.min(ds.len())..].iter().for_each(|b| put(*b));
     }
-    std::str::from_utf8(&buf[..at]).ok()
+    Some(&buf[..at])
 }
 
 #[cfg(test)]
@@ -224,7 +257,7 @@ mod tests {
     #[test]
     fn integers_are_written_in_full() {
         for i in [0, 7, -7, 10, 1234567, i64::MIN, i64::MAX] {
-            assert_eq!(integer(i, &mut [0; 24]), i.to_string());
+            assert_eq!(integer(i, &mut [0; 24]), i.to_string().as_bytes());
         }
     }
 
@@ -232,6 +265,7 @@ mod tests {
     fn text_is_the_same_as_serde_json_writes() {
         let cases: Vec<Value> = vec![
             Value::Str("plain".into()),
+            Value::Str("a long clean run of text \"then a quote and\\ more\u{1}".into()),
             Value::Str("q\"uote \\ back\nline\ttab\r\u{8}\u{c}\u{1}\u{1f}\u{7f} é ☃".into()),
             Value::Int(-12),
             Value::Float(2.5),

@@ -187,6 +187,9 @@ pub(crate) struct Program {
     pub result: Option<Node>,
     pub frame: usize,
     pub routines: Vec<Routine>,
+    /// Every item assigns a different top-level field: the output can be
+    /// written as the items run.
+    pub flat: bool,
 }
 
 impl Program {
@@ -270,7 +273,17 @@ impl<'c> Compiler<'c> {
     }
 
     fn finish(self, steps: Vec<Step>, result: Option<Node>, inputs: usize) -> Program {
+        let mut fields: Vec<&Text> = Vec::new();
+        let flat = steps.iter().all(|s| match s {
+            Step::Let(..) => true,
+            Step::Assign(target, _) if target.len() == 1 && !fields.contains(&&target[0]) => {
+                fields.push(&target[0]);
+                true
+            }
+            Step::Assign(..) => false,
+        });
         Program {
+            flat,
             inputs,
             steps,
             result,
