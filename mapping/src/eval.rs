@@ -154,13 +154,12 @@ pub(crate) fn run_json<'a>(
                 let v = env.bind(value)?;
                 env.frame[*slot as usize] = v;
             }
-            Step::Assign(target, value) => {
+            Step::Assign(_, key, value) => {
                 let mark = out.len();
                 if !first {
                     out.push(',');
                 }
-                crate::json_write::string(out, &target[0]);
-                out.push(':');
+                out.push_str(key);
                 if env.emit(value, out)? {
                     first = false;
                 } else {
@@ -206,7 +205,7 @@ impl<'a> Env<'a> {
                     let v = env.bind(value)?;
                     env.frame[*slot as usize] = v;
                 }
-                Step::Assign(target, value) => {
+                Step::Assign(target, _, value) => {
                     let v = env.eval(value)?;
                     set_path(&mut out, target, v);
                 }
@@ -396,7 +395,11 @@ impl<'a> Env<'a> {
     fn emit(&mut self, n: &'a Node, out: &mut String) -> Result<bool, MappingError> {
         match &n.op {
             // Without repeated keys, values go out in the order written.
-            Op::Object { keys, values } if keys.len() == values.len() => {
+            Op::Object {
+                keys,
+                values,
+                written,
+            } if keys.len() == values.len() => {
                 self.step(n.span)?;
                 out.push('{');
                 let mut first = true;
@@ -405,8 +408,7 @@ impl<'a> Env<'a> {
                     if !first {
                         out.push(',');
                     }
-                    crate::json_write::string(out, &keys[*at as usize]);
-                    out.push(':');
+                    out.push_str(&written[*at as usize]);
                     if self.emit(v, out)? {
                         first = false;
                     } else {
@@ -503,7 +505,7 @@ impl<'a> Env<'a> {
                     .map(|i| self.eval(i))
                     .collect::<Result<_, _>>()?,
             ),
-            Op::Object { keys, values } => {
+            Op::Object { keys, values, .. } => {
                 // A key written twice: the last value in the first place, as in JSON.
                 let mut fields: Vec<(Text, Value)> =
                     keys.iter().map(|k| (k.clone(), Value::Null)).collect();

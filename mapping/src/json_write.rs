@@ -74,9 +74,33 @@ pub(crate) fn write(out: &mut String, v: &Value) {
 /// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and
 /// control characters (the short forms where JSON has them, `\u00XX` else).
 pub(crate) fn string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
+    if clean(s.as_bytes()) {
+        out.push_str(s);
+    } else {
+        escaped(out, s);
+    }
+    out.push('"');
+}
+
+/// Whether no byte of `bytes` needs escaping.
+fn clean(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        if needs_escape(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// The body of a string that has something to escape.
+fn escaped(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -117,7 +141,6 @@ pub(crate) fn string(out: &mut String, s: &str) {
         start = i;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Whether any of the eight bytes of `w` is a control character, `"` or
@@ -185,38 +208,26 @@ fn push_decimal(out: &mut String, d: &Decimal) {
 /// negative value, negative zero included), when its mantissa fits 64 bits;
 /// `None` for larger ones (rare: left to `Display`).
 fn decimal<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
-    let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let mut n = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
     let scale = d.scale() as usize;
-    // The mantissa's digits (none for zero), at the end of a scratch area.
-    let mut tmp = [0u8; 20];
-    let start = if m == 0 {
-        tmp.len()
-    } else {
-        digits(m, &mut tmp)
-    };
-    let ds = &tmp[start..];
-    let mut at = 0;
-    let mut put = |b: u8| {
-        buf[at] = b;
-        at += 1;
-    };
-    if d.is_sign_negative() {
-        put(b'-');
-    }
-    // Zeros in front when the scale is longer than the digits.
-    let zeros = scale.saturating_sub(ds.len());
-    let whole = (ds.len() + zeros) - scale;
-    if whole == 0 {
-        put(b'0');
-    } else {
-        ds[..whole].iter().for_each(|b| put(*b));
+    // From the last digit backwards: the `scale` fractional digits (zeros
+    // when the mantissa is shorter), the point, at least one whole digit.
+    let mut at = buf.len();
+    for _ in 0..scale {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
     if scale > 0 {
-        put(b'.');
-        (0..zeros).for_each(|_| put(b'0'));
-        ds[whole.min(ds.len())..].iter().for_each(|b| put(*b));
+        at -= 1;
+        buf[at] = b'.';
     }
-    Some(&buf[..at])
+    at = digits(n, &mut buf[..at]);
+    if d.is_sign_negative() {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    Some(&buf[at..])
 }
 
 #[cfg(test)]

@@ -116,6 +116,8 @@ pub(crate) enum Op {
     Object {
         keys: Vec<Text>,
         values: Vec<(u32, Node)>,
+        /// Each key as JSON text with its colon (`"sku":`), for writing.
+        written: Vec<String>,
     },
     Var(Var),
     /// Fields read from a name: `source.customer.id`, `li.price`.
@@ -164,7 +166,16 @@ pub(crate) enum Op {
 #[derive(Clone, Debug)]
 pub(crate) enum Step {
     Let(u32, Node),
-    Assign(Vec<Text>, Node),
+    /// A field path, its first name written as JSON (`"id":`), the value.
+    Assign(Vec<Text>, String, Node),
+}
+
+/// A key as JSON text followed by its colon.
+fn written_key(key: &str) -> String {
+    let mut s = String::with_capacity(key.len() + 3);
+    crate::json_write::string(&mut s, key);
+    s.push(':');
+    s
 }
 
 /// A user function compiled for a number of arguments: its parameters are
@@ -214,6 +225,7 @@ impl Program {
                 }
                 Item::Assign { target, value, .. } => Step::Assign(
                     target.iter().map(|t| Text::from(t.as_str())).collect(),
+                    written_key(&target[0]),
                     c.expr(value),
                 ),
             })
@@ -276,7 +288,7 @@ impl<'c> Compiler<'c> {
         let mut fields: Vec<&Text> = Vec::new();
         let flat = steps.iter().all(|s| match s {
             Step::Let(..) => true,
-            Step::Assign(target, _) if target.len() == 1 && !fields.contains(&&target[0]) => {
+            Step::Assign(target, ..) if target.len() == 1 && !fields.contains(&&target[0]) => {
                 fields.push(&target[0]);
                 true
             }
@@ -383,7 +395,12 @@ impl<'c> Compiler<'c> {
                     };
                     values.push((at as u32, self.expr(v)));
                 }
-                Op::Object { keys, values }
+                let written = keys.iter().map(|k| written_key(k)).collect();
+                Op::Object {
+                    keys,
+                    values,
+                    written,
+                }
             }
             ExprKind::Var(n) => match self.lookup(n) {
                 Some((v, _)) => Op::Var(v),
