@@ -16,7 +16,7 @@
 
 use crate::ast::{BinaryOp, Body, Expr, Function, Span, UnaryOp};
 use crate::program::{Coll, Lambda, Name, Node, Op, Part, PlainFn, Program, Reason, Step, Var};
-use crate::value::{Coerce, Text, Value};
+use crate::value::{same_name, Coerce, Text, Value};
 
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -250,14 +250,15 @@ fn field<'v>(v: &'v Value, name: &Name) -> &'v Value {
     let Value::Object(fields) = v else {
         return &NULL;
     };
+    let want = name.text.as_str();
     if let Some((k, x)) = fields.get(name.hint as usize) {
-        if *k == name.text {
+        if same_name(k, want) {
             return x;
         }
     }
     fields
         .iter()
-        .find(|(k, _)| *k == name.text)
+        .find(|(k, _)| same_name(k, want))
         .map_or(&NULL, |(_, v)| v)
 }
 

@@ -3,7 +3,7 @@
 //! and, for a projected layout, only the fields the mapping reads), and values
 //! are written straight to text.
 
-use crate::value::{parse_rfc3339, Coerce, Fields, Text, Value};
+use crate::value::{parse_rfc3339, same_name, Coerce, Fields, Text, Value};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -124,7 +124,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     .map(|(n, _)| (Text::from(n.as_str()), Value::Null))
                     .collect();
                 while let Some(key) = map.next_key::<Key>()? {
-                    match fields.iter().position(|(n, _)| *n == key.0) {
+                    match fields.iter().position(|(n, _)| same_name(n, &key.0)) {
                         Some(i) => out[i].1 = map.next_value_seed(Reader(&fields[i].1))?,
                         None => {
                             map.next_value::<IgnoredAny>()?;

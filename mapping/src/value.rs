@@ -99,6 +99,13 @@ impl Value {
     }
 }
 
+/// Whether two names are equal, compared byte by byte: field names are
+/// short, and a call to `memcmp` costs more than the comparison.
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Parses an RFC 3339 date-time, keeping its offset (`Z` is UTC).
 pub fn parse_rfc3339(s: &str) -> Option<Value> {
     let t: jiff::Timestamp = s.parse().ok()?;
