@@ -156,7 +156,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
 /// A plain decimal (`-?digits(.digits)?`, up to 18 digits) read directly;
 /// `None` leaves anything else to `Decimal::from_str`, which gives the same
 /// value (mantissa and scale) for what this accepts.
-fn parse_decimal(s: &str) -> Option<Decimal> {
+pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
     let (negative, digits) = match s.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
         all => (false, all),
@@ -244,6 +244,9 @@ impl Serialize for Value {
 impl Value {
     /// Reads JSON text as the contract describes it (see [`Value::from_json`]).
     pub fn from_json_text(text: &str, coerce: &Coerce) -> Result<Value, String> {
+        if let Some(v) = crate::json_fast::read(text, coerce) {
+            return Ok(v);
+        }
         let mut d = serde_json::Deserializer::from_str(text);
         let v = Reader(coerce)
             .deserialize(&mut d)
@@ -263,6 +266,67 @@ impl Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads `text` with serde_json only.
+    fn slow(text: &str, coerce: &Coerce) -> Result<Value, String> {
+        let mut d = serde_json::Deserializer::from_str(text);
+        let v = Reader(coerce)
+            .deserialize(&mut d)
+            .map_err(|e| e.to_string())?;
+        d.end().map_err(|e| e.to_string())?;
+        Ok(v)
+    }
+
+    #[test]
+    fn the_fast_reader_reads_what_serde_json_reads() {
+        let item = Coerce::Record(vec![
+            ("price".into(), Coerce::Decimal),
+            ("sku".into(), Coerce::Keep),
+        ]);
+        let layouts = [
+            Coerce::Keep,
+            Coerce::Record(vec![
+                ("a".into(), Coerce::Keep),
+                ("at".into(), Coerce::DateTime),
+                ("d".into(), Coerce::Date),
+                ("items".into(), Coerce::Array(Box::new(item))),
+                ("n".into(), Coerce::Decimal),
+            ]),
+            Coerce::Object(vec![("n".into(), Coerce::Decimal)]),
+        ];
+        let long = "x".repeat(40);
+        let texts = [
+            r#"{"a": 1, "n": "19.990", "skip": {"deep": [1, -2.5e3, "q\"\n", true, null, {}]}, "items": [{"sku": "A", "price": "2.50", "x": 0}, {"price": 7}]}"#.to_string(),
+            r#" { "a" : [ ] , "a" : { } , "n" : -12 , "d" : "2024-05-02", "at": "2024-05-02T09:41:17-05:00" } "#.to_string(),
+            format!(r#"{{"a": "{long}", "z": "{long}	"}}"#),
+            r#"{"a": "x"y"}"#.to_string(),
+            r#"{"a": "é", "b": "é"}"#.to_string(),
+            r#"{"a": -0, "b": 0.5, "c": 123456789012345678901, "d": 01}"#.to_string(),
+            r#"{"n": "lots"}"#.to_string(),
+            r#"{"d": "2024-13-01"}"#.to_string(),
+            r#"{"a": 1,}"#.to_string(),
+            r#"{"a": 1} x"#.to_string(),
+            r#"{"a": tru}"#.to_string(),
+            r#"{"skip": [1, 2,]}"#.to_string(),
+            r#"{"skip": 1.}"#.to_string(),
+            r#"{"skip": -}"#.to_string(),
+            "{\"a\": \"ctl\u{1}\"}".to_string(),
+            format!("{}1{}", "[".repeat(120), "]".repeat(120)),
+            format!("{}1{}", "[".repeat(20), "]".repeat(20)),
+            "[1, 2, [3, {\"a\": [true, false, null]}]]".to_string(),
+            "".to_string(),
+            "7".to_string(),
+            "\"s\"".to_string(),
+        ];
+        for text in &texts {
+            for layout in &layouts {
+                let fast = Value::from_json_text(text, layout);
+                assert_eq!(fast, slow(text, layout), "{text} as {layout:?}");
+            }
+        }
+        // The common case really is read without serde_json.
+        assert!(crate::json_fast::read(&texts[0], &layouts[1]).is_some());
+    }
 
     #[test]
     fn plain_decimals_read_as_from_str_reads_them() {

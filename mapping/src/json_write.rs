@@ -146,7 +146,7 @@ fn escaped(out: &mut String, s: &str) {
 /// Whether any of the eight bytes of `w` is a control character, `"` or
 /// `\\` (the classic "has a byte less than n" and "has a zero byte" tricks;
 /// bytes of 0x80 and above never count).
-fn needs_escape(w: u64) -> bool {
+pub(crate) fn needs_escape(w: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below_space = w.wrapping_sub(ONES * 0x20);

@@ -9,6 +9,7 @@ mod eval;
 mod file;
 pub mod functions;
 mod json;
+mod json_fast;
 mod json_write;
 mod parse;
 mod program;
