@@ -88,6 +88,13 @@ impl<'t> Parser<'t> {
                 }
                 j += 8;
             }
+            // The quote, backslash or control byte is close: byte by byte to it.
+            while let Some(&c) = self.b.get(j) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                j += 1;
+            }
             match *self.b.get(j)? {
                 b'"' => break,
                 b'\\' if skipping => match self.b.get(j + 1)? {
