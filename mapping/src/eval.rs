@@ -250,7 +250,7 @@ fn field<'v>(v: &'v Value, name: &Name) -> &'v Value {
     let Value::Object(fields) = v else {
         return &NULL;
     };
-    let want = name.text.as_str();
+    let want = &*name.text;
     if let Some((k, x)) = fields.get(name.hint as usize) {
         if same_name(k, want) {
             return x;
@@ -267,7 +267,7 @@ fn take_field(v: Value, name: &Name) -> Value {
     let Value::Object(mut fields) = v else {
         return Value::Null;
     };
-    match fields.iter().position(|(k, _)| *k == name.text) {
+    match fields.iter().position(|(k, _)| same_name(k, &name.text)) {
         Some(i) => fields.swap_remove(i).1,
         None => Value::Null,
     }

@@ -80,20 +80,27 @@ impl<'t> Parser<'t> {
         let start = self.i + 1;
         let mut j = start;
         loop {
-            // Eight bytes at a time while none is a quote, backslash or control.
-            while let Some(chunk) = self.b.get(j..j + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-                if crate::json_write::needs_escape(word) {
-                    break;
+            // Eight bytes at a time to the first quote, backslash or control
+            // byte; byte by byte near the end of the text.
+            match self.b.get(j..j + 8) {
+                Some(chunk) => {
+                    let mask = crate::json_write::escape_mask(u64::from_le_bytes(
+                        chunk.try_into().expect("eight bytes"),
+                    ));
+                    if mask == 0 {
+                        j += 8;
+                        continue;
+                    }
+                    j += (mask.trailing_zeros() / 8) as usize;
                 }
-                j += 8;
-            }
-            // The quote, backslash or control byte is close: byte by byte to it.
-            while let Some(&c) = self.b.get(j) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
+                None => {
+                    while let Some(&c) = self.b.get(j) {
+                        if c == b'"' || c == b'\\' || c < 0x20 {
+                            break;
+                        }
+                        j += 1;
+                    }
                 }
-                j += 1;
             }
             match *self.b.get(j)? {
                 b'"' => break,

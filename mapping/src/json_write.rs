@@ -144,15 +144,22 @@ fn escaped(out: &mut String, s: &str) {
 }
 
 /// Whether any of the eight bytes of `w` is a control character, `"` or
-/// `\\` (the classic "has a byte less than n" and "has a zero byte" tricks;
-/// bytes of 0x80 and above never count).
+/// `\\`.
 pub(crate) fn needs_escape(w: u64) -> bool {
+    escape_mask(w) != 0
+}
+
+/// The high bit of each byte of `w` (little-endian) that is a control
+/// character, `"` or `\\`, exact up to the first such byte (the classic
+/// "has a byte less than n" and "has a zero byte" tricks; a borrow can only
+/// mark a byte above a marked one, and bytes of 0x80 and above never count).
+pub(crate) fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below_space = w.wrapping_sub(ONES * 0x20);
     let quote = (w ^ (ONES * b'"' as u64)).wrapping_sub(ONES);
     let backslash = (w ^ (ONES * b'\\' as u64)).wrapping_sub(ONES);
-    (below_space | quote | backslash) & !w & HIGH != 0
+    (below_space | quote | backslash) & !w & HIGH
 }
 
 /// Appends `v` as interpolation and `string()` show it (see [`Value::to_text`]).
@@ -262,6 +269,27 @@ mod tests {
             let mut out = String::new();
             push_decimal(&mut out, &d);
             assert_eq!(out, d.to_string(), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_escape_mask_finds_the_first_byte_to_escape() {
+        let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xc3, 0xff];
+        for at in 0..8 {
+            for special in [0x00, 0x01, 0x1f, b'"', b'\\'] {
+                for filler in fillers {
+                    for after in [filler, special, 0x00, 0xff] {
+                        let mut w = [filler; 8];
+                        w[at] = special;
+                        w[at + 1..].fill(after);
+                        let mask = escape_mask(u64::from_le_bytes(w));
+                        assert_eq!(mask.trailing_zeros() / 8, at as u32, "{w:?}");
+                    }
+                }
+            }
+        }
+        for filler in fillers {
+            assert_eq!(escape_mask(u64::from_le_bytes([filler; 8])), 0, "{filler}");
         }
     }
 

@@ -26,7 +26,9 @@ pub(crate) enum Var {
 /// against the name.
 #[derive(Clone, Debug)]
 pub(crate) struct Name {
-    pub text: Text,
+    /// A plain string: read on every lookup, where `Text`'s inline layout
+    /// costs a few branches to decode.
+    pub text: Box<str>,
     pub hint: u32,
 }
 
