@@ -17,13 +17,16 @@ use std::hint::black_box;
 use weft_bench::order::{by_hand, input, WeftMapping};
 use weft_bench::vrl_order::VrlMapping;
 
+/// One engine's mapping: JSON text in, JSON text out.
+type Run = Box<dyn Fn(&str) -> Result<String, String>>;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let engine = args.get(1).map_or("weft", String::as_str);
     let lines: usize = args.get(2).map_or(50, |a| a.parse().expect("a line count"));
     let runs: usize = args.get(3).map_or(200, |a| a.parse().expect("a run count"));
     let text = input(lines).to_string();
-    let run: Box<dyn Fn(&str) -> Result<String, String>> = match engine {
+    let run: Run = match engine {
         "weft" => {
             let m = WeftMapping::compile();
             Box::new(move |t| m.run(t))
