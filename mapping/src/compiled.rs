@@ -3,7 +3,8 @@
 //! (the source contract's types, narrowed to the fields the mapping reads).
 
 use crate::ast::{Body, Function};
-use crate::eval::{evaluate_within, Limits, MappingError};
+use crate::eval::{run, run_json, Limits, MappingError};
+use crate::program::Program;
 use crate::reads::read_layout;
 use crate::value::{Coerce, Value};
 use std::fmt;
@@ -11,8 +12,8 @@ use std::fmt;
 /// A mapping prepared for the runtime.
 #[derive(Clone, Debug)]
 pub struct CompiledMapping {
-    body: Body,
-    functions: Vec<Function>,
+    /// The body and the functions it calls, compiled (see [`crate::program`]).
+    program: Program,
     globals: Vec<(String, Value)>,
     layout: Coerce,
     limits: Limits,
@@ -45,9 +46,9 @@ impl CompiledMapping {
         source: &Coerce,
     ) -> CompiledMapping {
         let layout = read_layout(&body, source);
+        let program = Program::body(&body, &[("source", Some(&layout))], &globals, &functions);
         CompiledMapping {
-            body,
-            functions,
+            program,
             globals,
             layout,
             limits: Limits::default(),
@@ -68,19 +69,21 @@ impl CompiledMapping {
     /// Maps a payload already read with [`CompiledMapping::layout`] (or with the full
     /// source layout).
     pub fn run(&self, payload: &Value) -> Result<Value, MappingError> {
-        evaluate_within(
-            &self.body,
-            payload,
-            &self.globals,
-            &self.functions,
-            self.limits,
-        )
+        run(&self.program, &[payload], &self.globals, self.limits)
     }
 
     /// JSON text in, JSON text out.
     pub fn run_json(&self, payload: &str) -> Result<String, RunError> {
         let source = Value::from_json_text(payload, &self.layout).map_err(RunError::Input)?;
-        let out = self.run(&source).map_err(RunError::Mapping)?;
-        Ok(out.to_json_text())
+        let mut text = String::with_capacity(payload.len());
+        run_json(
+            &self.program,
+            &[&source],
+            &self.globals,
+            self.limits,
+            &mut text,
+        )
+        .map_err(RunError::Mapping)?;
+        Ok(text)
     }
 }

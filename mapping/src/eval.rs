@@ -3,6 +3,10 @@
 //! span where it happened; the runtime sends such a message to the
 //! dead-letter queue.
 //!
+//! It runs the executable form of [`crate::program`]: names are slots of a
+//! frame, field names come with the place they are expected at, calls go
+//! straight to their function.
+//!
 //! Reading is by reference: the payload, the lookup tables, `let` bindings of
 //! paths and lambda parameters over lists in the payload are borrowed, never
 //! copied; only what lands in the output is. Evaluation is bounded: the
@@ -10,8 +14,9 @@
 //! is capped by the parser, and every run has a step and size budget
 //! ([`Limits`]) so no input can make a mapping run or grow without end.
 
-use crate::ast::*;
-use crate::value::Value;
+use crate::ast::{BinaryOp, Body, Expr, Function, Span, UnaryOp};
+use crate::program::{Coll, Lambda, Name, Node, Op, Part, PlainFn, Program, Reason, Step, Var};
+use crate::value::{same_name, Coerce, Text, Value};
 
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -56,9 +61,8 @@ impl Default for Limits {
 /// Evaluates one expression with `source` bound (used by flow conditions and
 /// by the functions' examples).
 pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
-    let mut env = Env::new(&[], &[], Limits::default());
-    env.vars.push(("source", Cow::Borrowed(source)));
-    env.eval(e)
+    let program = Program::expr(e, &[("source", None)], &[], &[]);
+    run(&program, &[source], &[], Limits::default())
 }
 
 /// Evaluates one expression with several names bound (a flow condition sees
@@ -69,11 +73,10 @@ pub fn evaluate_bound(
     globals: &[(String, Value)],
     functions: &[Function],
 ) -> R {
-    let mut env = Env::new(globals, functions, Limits::default());
-    for (name, v) in vars {
-        env.vars.push((name, Cow::Borrowed(*v)));
-    }
-    env.eval(e)
+    let names: Vec<(&str, Option<&Coerce>)> = vars.iter().map(|(n, _)| (*n, None)).collect();
+    let values: Vec<&Value> = vars.iter().map(|(_, v)| *v).collect();
+    let program = Program::expr(e, &names, globals, functions);
+    run(&program, &values, globals, Limits::default())
 }
 
 /// Runs `body` on `source`, producing the target object.
@@ -104,32 +107,122 @@ pub fn evaluate_within(
     functions: &[Function],
     limits: Limits,
 ) -> R {
-    let mut env = Env::new(globals, functions, limits);
-    env.vars.push(("source", Cow::Borrowed(source)));
-    let mut out = Value::Object(Vec::new());
-    for item in &body.items {
-        match item {
-            Item::Let { name, value, .. } => {
+    let program = Program::body(body, &[("source", None)], globals, functions);
+    run(&program, &[source], globals, limits)
+}
+
+/// Runs a compiled program with its inputs in its first slots: a body gives
+/// the target object, an expression its value.
+pub(crate) fn run<'a>(
+    program: &'a Program,
+    inputs: &[&'a Value],
+    globals: &'a [(String, Value)],
+    limits: Limits,
+) -> R {
+    let mut env = Env::new(program, inputs, globals, limits);
+    if let Some(node) = &program.result {
+        return env.eval(node);
+    }
+    env.steps_into_value()
+}
+
+/// Runs a compiled body and writes its target object as JSON text: straight
+/// to text when every item assigns a different top-level field (the output's
+/// order and content are then known as it runs), through a built value
+/// otherwise.
+pub(crate) fn run_json<'a>(
+    program: &'a Program,
+    inputs: &[&'a Value],
+    globals: &'a [(String, Value)],
+    limits: Limits,
+    out: &mut String,
+) -> Result<(), MappingError> {
+    let mut env = Env::new(program, inputs, globals, limits);
+    if !program.flat || program.result.is_some() {
+        let v = match &program.result {
+            Some(node) => env.eval(node)?,
+            None => env.steps_into_value()?,
+        };
+        crate::json_write::write(out, &v);
+        return Ok(());
+    }
+    out.push('{');
+    let mut first = true;
+    for step in &program.steps {
+        match step {
+            Step::Let(slot, value) => {
                 let v = env.bind(value)?;
-                env.vars.push((name, v));
+                env.frame[*slot as usize] = v;
             }
-            Item::Assign { target, value, .. } => {
-                let v = env.eval(value)?;
-                set_path(&mut out, target, v);
+            Step::Assign(_, key, value) => {
+                let mark = out.len();
+                if !first {
+                    out.push(',');
+                }
+                out.push_str(key);
+                if env.emit(value, out)? {
+                    first = false;
+                } else {
+                    out.truncate(mark);
+                }
             }
         }
     }
-    Ok(out)
+    out.push('}');
+    Ok(())
 }
 
-fn set_path(obj: &mut Value, path: &[String], v: Value) {
+impl<'a> Env<'a> {
+    fn new(
+        program: &'a Program,
+        inputs: &[&'a Value],
+        globals: &'a [(String, Value)],
+        limits: Limits,
+    ) -> Env<'a> {
+        debug_assert_eq!(inputs.len(), program.inputs);
+        let mut frame: Vec<Cow<'a, Value>> = Vec::with_capacity(program.frame);
+        frame.extend(inputs.iter().map(|v| Cow::Borrowed(*v)));
+        frame.resize(program.frame.max(inputs.len()), Cow::Owned(Value::Null));
+        Env {
+            program,
+            globals,
+            frame,
+            depth: 0,
+            limits,
+            steps: 0,
+            built: 0,
+        }
+    }
+
+    /// Runs the body's items, building the target object.
+    fn steps_into_value(&mut self) -> R {
+        let env = self;
+        let program = env.program;
+        let mut out = Value::Object(Vec::new());
+        for step in &program.steps {
+            match step {
+                Step::Let(slot, value) => {
+                    let v = env.bind(value)?;
+                    env.frame[*slot as usize] = v;
+                }
+                Step::Assign(target, _, value) => {
+                    let v = env.eval(value)?;
+                    set_path(&mut out, target, v);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn set_path(obj: &mut Value, path: &[Text], v: Value) {
     let Value::Object(fields) = obj else { return };
     let (first, rest) = (&path[0], &path[1..]);
     let slot = match fields.iter().position(|(k, _)| k == first) {
         Some(i) => &mut fields[i].1,
         None => {
             fields.push((
-                first.as_str().into(),
+                first.clone(),
                 if rest.is_empty() {
                     Value::Null
                 } else {
@@ -149,12 +242,44 @@ fn set_path(obj: &mut Value, path: &[String], v: Value) {
     }
 }
 
-/// Names in scope (innermost last), the functions, and the budget left.
+static NULL: Value = Value::Null;
+
+/// The field `name` of a value (null when absent or not an object), tried
+/// first at the place the layout keeps it.
+fn field<'v>(v: &'v Value, name: &Name) -> &'v Value {
+    let Value::Object(fields) = v else {
+        return &NULL;
+    };
+    let want = &*name.text;
+    if let Some((k, x)) = fields.get(name.hint as usize) {
+        if same_name(k, want) {
+            return x;
+        }
+    }
+    fields
+        .iter()
+        .find(|(k, _)| same_name(k, want))
+        .map_or(&NULL, |(_, v)| v)
+}
+
+/// The field `name` taken out of a computed value (no copy).
+fn take_field(v: Value, name: &Name) -> Value {
+    let Value::Object(mut fields) = v else {
+        return Value::Null;
+    };
+    match fields.iter().position(|(k, _)| same_name(k, &name.text)) {
+        Some(i) => fields.swap_remove(i).1,
+        None => Value::Null,
+    }
+}
+
+/// The frame of the running body or function, the tables, and the budget left.
 struct Env<'a> {
-    vars: Vec<(&'a str, Cow<'a, Value>)>,
+    program: &'a Program,
     /// The lookup tables, seen by the body and by every function.
     globals: &'a [(String, Value)],
-    functions: &'a [Function],
+    /// The slots: inputs, `let`s, lambda and function parameters.
+    frame: Vec<Cow<'a, Value>>,
     depth: u32,
     limits: Limits,
     steps: u64,
@@ -168,78 +293,77 @@ fn err(span: Span, message: impl Into<String>) -> MappingError {
     }
 }
 
-/// Collection functions that take a lambda.
-const WITH_LAMBDA: [&str; 7] = [
-    "map", "filter", "any", "all", "flat_map", "sort_by", "group_by",
-];
-
 impl<'a> Env<'a> {
-    /// A scope holding the globals only.
-    fn new(globals: &'a [(String, Value)], functions: &'a [Function], limits: Limits) -> Env<'a> {
-        Env {
-            vars: globals
-                .iter()
-                .map(|(n, v)| (n.as_str(), Cow::Borrowed(v)))
-                .collect(),
-            globals,
-            functions,
-            depth: 0,
-            limits,
-            steps: 0,
-            built: 0,
+    fn var(&self, var: Var) -> &Value {
+        match var {
+            Var::Local(slot) => self.frame[slot as usize].as_ref(),
+            Var::Global(i) => &self.globals[i as usize].1,
         }
     }
 
-    fn get(&self, name: &str) -> Option<&Cow<'a, Value>> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
+    /// A name's value when it is borrowed data (the payload, a table, a
+    /// lambda parameter over them): the reference outlives the frame.
+    fn var_borrow(&self, var: Var) -> Option<&'a Value> {
+        match var {
+            Var::Local(slot) => match &self.frame[slot as usize] {
+                Cow::Borrowed(v) => Some(*v),
+                Cow::Owned(_) => None,
+            },
+            Var::Global(i) => Some(&self.globals[i as usize].1),
+        }
     }
 
     /// The value a path (`source.a.b`, a name) denotes, borrowed: reading one
     /// field must not copy the whole payload.
-    fn path_ref(&self, e: &Expr) -> Option<&Value> {
-        match &e.kind {
-            ExprKind::Var(n) => self.get(n).map(|v| v.as_ref()),
-            ExprKind::Field(b, f) => Some(self.path_ref(b)?.field(f)),
+    fn path_ref(&self, n: &Node) -> Option<&Value> {
+        match &n.op {
+            Op::Var(var) => Some(self.var(*var)),
+            Op::Path(var, names) => Some(follow(self.var(*var), names)),
             _ => None,
         }
     }
 
-    /// Like [`Env::path_ref`], for paths into borrowed data (the payload, the
-    /// tables, lambda parameters over them): the reference outlives the scope.
-    fn path_borrow(&self, e: &Expr) -> Option<&'a Value> {
-        match &e.kind {
-            ExprKind::Var(n) => match self.get(n)? {
-                Cow::Borrowed(v) => Some(*v),
-                Cow::Owned(_) => None,
-            },
-            ExprKind::Field(b, f) => Some(self.path_borrow(b)?.field(f)),
+    /// Like [`Env::path_ref`], for paths into borrowed data: the reference
+    /// outlives the scope.
+    fn path_borrow(&self, n: &Node) -> Option<&'a Value> {
+        match &n.op {
+            Op::Var(var) => self.var_borrow(*var),
+            Op::Path(var, names) => Some(follow(self.var_borrow(*var)?, names)),
             _ => None,
         }
     }
 
     /// The value to bind a name to: borrowed when it is a path into borrowed
     /// data, computed otherwise.
-    fn bind(&mut self, e: &'a Expr) -> Result<Cow<'a, Value>, MappingError> {
-        match self.path_borrow(e) {
+    fn bind(&mut self, n: &'a Node) -> Result<Cow<'a, Value>, MappingError> {
+        match self.path_borrow(n) {
             Some(v) => Ok(Cow::Borrowed(v)),
-            None => self.eval(e).map(Cow::Owned),
+            None => self.eval(n).map(Cow::Owned),
         }
     }
 
     /// Counts what a step built or copied against the budget.
     fn sized(&mut self, span: Span, v: Value) -> R {
-        let (len, limit, what) = match &v {
-            Value::Str(s) => (
-                s.len(),
-                self.limits.max_string_bytes,
-                "a string longer than",
-            ),
-            Value::Array(items) => (items.len(), self.limits.max_items, "a list longer than"),
-            _ => return Ok(v),
+        self.count(span, &v)?;
+        Ok(v)
+    }
+
+    /// [`Env::sized`] on a value written out without being copied: the same
+    /// budget whether a mapping's output is built or written.
+    fn count(&mut self, span: Span, v: &Value) -> Result<(), MappingError> {
+        match v {
+            Value::Str(s) => self.count_len(span, s.len(), false),
+            Value::Array(items) => self.count_len(span, items.len(), true),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a string of `len` bytes or a list of `len` items.
+    fn count_len(&mut self, span: Span, len: usize, list: bool) -> Result<(), MappingError> {
+        let (limit, what) = if list {
+            (self.limits.max_items, "a list longer than")
+        } else {
+            (self.limits.max_string_bytes, "a string longer than")
         };
         if len > limit {
             return Err(err(
@@ -247,9 +371,10 @@ impl<'a> Env<'a> {
                 format!("the mapping built {what} its limit of {limit}"),
             ));
         }
-        self.built = self.built.saturating_add(match &v {
-            Value::Array(_) => len * std::mem::size_of::<Value>(),
-            _ => len,
+        self.built = self.built.saturating_add(if list {
+            len * std::mem::size_of::<Value>()
+        } else {
+            len
         });
         if self.built > self.limits.max_built_bytes {
             return Err(err(
@@ -260,60 +385,146 @@ impl<'a> Env<'a> {
                 ),
             ));
         }
-        Ok(v)
+        Ok(())
     }
 
-    fn eval(&mut self, e: &'a Expr) -> R {
+    /// Writes the JSON of `n`'s value to `out` as [`Env::eval`] then
+    /// [`crate::json_write::write`] would, without building what it can write
+    /// directly: object literals, `map` results, paths. `false` (and nothing
+    /// written) when the value is null. Steps, budgets, errors and their
+    /// order are those of `eval`.
+    fn emit(&mut self, n: &'a Node, out: &mut String) -> Result<bool, MappingError> {
+        match &n.op {
+            // Without repeated keys, values go out in the order written.
+            Op::Object {
+                keys,
+                values,
+                written,
+            } if keys.len() == values.len() => {
+                self.step(n.span)?;
+                out.push('{');
+                let mut first = true;
+                for (at, v) in values {
+                    let mark = out.len();
+                    if !first {
+                        out.push(',');
+                    }
+                    out.push_str(&written[*at as usize]);
+                    if self.emit(v, out)? {
+                        first = false;
+                    } else {
+                        out.truncate(mark);
+                    }
+                }
+                out.push('}');
+                Ok(true)
+            }
+            Op::Var(_) | Op::Path(..) => {
+                self.step(n.span)?;
+                let v = self.path_ref(n).expect("a path");
+                if matches!(v, Value::Null) {
+                    return Ok(false);
+                }
+                let size = match v {
+                    Value::Str(s) => Some((s.len(), false)),
+                    Value::Array(items) => Some((items.len(), true)),
+                    _ => None,
+                };
+                crate::json_write::write(out, v);
+                if let Some((len, list)) = size {
+                    self.count_len(n.span, len, list)?;
+                }
+                Ok(true)
+            }
+            Op::Collection {
+                coll: Coll::Map,
+                list: Some(list),
+                lambda: Lambda::Fn { param, body },
+            } => {
+                self.step(n.span)?;
+                let Some(items) = self.items(n.span, "map", list)? else {
+                    return Ok(false);
+                };
+                let len = items.len();
+                out.push('[');
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if let Some(slot) = param {
+                        self.frame[*slot as usize] = item;
+                    }
+                    let written = self.emit(body, out);
+                    if let Some(slot) = param {
+                        self.frame[*slot as usize] = Cow::Owned(Value::Null);
+                    }
+                    if !written? {
+                        out.push_str("null");
+                    }
+                }
+                out.push(']');
+                self.count_len(n.span, len, true)?;
+                Ok(true)
+            }
+            _ => {
+                let v = self.eval(n)?;
+                if matches!(v, Value::Null) {
+                    return Ok(false);
+                }
+                crate::json_write::write(out, &v);
+                Ok(true)
+            }
+        }
+    }
+
+    /// Counts one step against the budget.
+    fn step(&mut self, span: Span) -> Result<(), MappingError> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
             return Err(err(
-                e.span,
+                span,
                 format!(
                     "the mapping took more than {} steps for one message",
                     self.limits.max_steps
                 ),
             ));
         }
-        if matches!(e.kind, ExprKind::Field(..)) {
-            if let Some(v) = self.path_ref(e) {
-                let v = v.clone();
-                return self.sized(e.span, v);
-            }
-        }
-        Ok(match &e.kind {
-            ExprKind::Null => Value::Null,
-            ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Integer(i) => Value::Int(*i),
-            ExprKind::Decimal(d) => Value::Dec(*d),
-            ExprKind::Float(f) => Value::Float(*f),
-            ExprKind::Str(parts) => match self.interpolate(parts, None)? {
-                Some(s) => return self.sized(e.span, Value::Str(s)),
+        Ok(())
+    }
+
+    fn eval(&mut self, n: &'a Node) -> R {
+        self.step(n.span)?;
+        Ok(match &n.op {
+            Op::Const(v) => v.clone(),
+            Op::Str(parts) => match self.interpolate(parts, None)? {
+                Some(s) => return self.sized(n.span, Value::Str(s)),
                 None => Value::Null,
             },
-            ExprKind::Array(items) => Value::Array(
+            Op::Array(items) => Value::Array(
                 items
                     .iter()
                     .map(|i| self.eval(i))
                     .collect::<Result<_, _>>()?,
             ),
-            ExprKind::Object(entries) => {
-                // A key written twice: the last one wins, as in JSON.
-                let mut fields = crate::value::Fields::new(Vec::with_capacity(entries.len()));
-                for (k, _, v) in entries {
-                    let v = self.eval(v)?;
-                    fields.set(k, v);
+            Op::Object { keys, values, .. } => {
+                // A key written twice: the last value in the first place, as in JSON.
+                let mut fields: Vec<(Text, Value)> =
+                    keys.iter().map(|k| (k.clone(), Value::Null)).collect();
+                for (at, v) in values {
+                    fields[*at as usize].1 = self.eval(v)?;
                 }
-                fields.finish()
+                Value::Object(fields)
             }
-            ExprKind::Var(n) => {
-                let v = self
-                    .get(n)
-                    .map(|v| v.as_ref().clone())
-                    .ok_or_else(|| err(e.span, format!("unknown name `{n}`")))?;
-                return self.sized(e.span, v);
+            Op::Var(var) => {
+                let v = self.var(*var).clone();
+                return self.sized(n.span, v);
             }
-            ExprKind::Field(b, f) => self.eval(b)?.field(f).clone(),
-            ExprKind::Index(b, i) => {
+            Op::Path(var, names) => {
+                let v = follow(self.var(*var), names).clone();
+                return self.sized(n.span, v);
+            }
+            Op::Field(b, name) => take_field(self.eval(b)?, name),
+            Op::Index(b, i) => {
                 let index = self.eval(i)?;
                 let base = match self.path_ref(b) {
                     Some(v) => Cow::Borrowed(v),
@@ -331,37 +542,44 @@ impl<'a> Env<'a> {
                     _ => Value::Null,
                 }
             }
-            ExprKind::Call { name, args } => self.call(e, name, None, args)?,
-            ExprKind::Method {
-                receiver,
-                name,
-                args,
-                ..
-            } => self.call(e, name, Some(receiver), args)?,
-            ExprKind::Lambda { .. } => {
-                return Err(err(
-                    e.span,
-                    "a lambda can only be passed to a collection function",
-                ))
+            Op::Plain { run, args } => return self.plain(n.span, *run, args),
+            Op::User { routine, args } => return self.call_user(n.span, *routine, args),
+            Op::Collection { coll, list, lambda } => {
+                let v = self.collection(n.span, *coll, list.as_deref(), lambda)?;
+                return self.sized(n.span, v);
             }
-            ExprKind::Unary(op, x) => match (op, self.eval(x)?) {
+            Op::Fail(reason) => {
+                let msg = match reason {
+                    // In a failure's reason a null is shown, not swallowed: the
+                    // reason must say what was missing.
+                    Reason::Parts(parts) => self
+                        .interpolate(parts, Some("null"))?
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    Reason::Node(a) => self.eval(a)?.to_text(),
+                    Reason::Default => "failed".into(),
+                };
+                return Err(err(n.span, msg));
+            }
+            Op::Error(message) => return Err(err(n.span, message.clone())),
+            Op::Unary(op, x) => match (op, self.eval(x)?) {
                 (_, Value::Null) => Value::Null,
                 (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
                 (UnaryOp::Neg, Value::Int(i)) => Value::Int(
                     i.checked_neg()
-                        .ok_or_else(|| err(e.span, "arithmetic overflow"))?,
+                        .ok_or_else(|| err(n.span, "arithmetic overflow"))?,
                 ),
                 (UnaryOp::Neg, Value::Dec(d)) => Value::Dec(-d),
                 (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
                 (_, v) => {
                     return Err(err(
-                        e.span,
+                        n.span,
                         format!("cannot apply this operator to a {}", v.type_name()),
                     ))
                 }
             },
-            ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b)?,
-            ExprKind::If {
+            Op::Binary(op, a, b) => return self.binary(n.span, *op, a, b),
+            Op::If {
                 cond,
                 then,
                 otherwise,
@@ -372,34 +590,23 @@ impl<'a> Env<'a> {
                     None => Value::Null,
                 },
             },
-            ExprKind::Block { lets, value } => {
-                let depth = self.vars.len();
-                let mut r = Ok(Value::Null);
-                for (n, v) in lets {
-                    match self.bind(v) {
-                        Ok(v) => self.vars.push((n, v)),
-                        Err(x) => {
-                            r = Err(x);
-                            break;
-                        }
-                    }
+            Op::Block { lets, value } => {
+                for (slot, v) in lets {
+                    let v = self.bind(v)?;
+                    self.frame[*slot as usize] = v;
                 }
-                if r.is_ok() {
-                    r = self.eval(value);
-                }
-                self.vars.truncate(depth);
-                r?
+                self.eval(value)?
             }
-            ExprKind::Match { subject, arms } => {
+            Op::Match { subject, arms } => {
                 let s = self.eval(subject)?;
-                for arm in arms {
-                    for p in &arm.patterns {
+                for (patterns, value) in arms {
+                    for p in patterns {
                         let hit = match p {
-                            Pattern::Wildcard(_) => true,
-                            Pattern::Literal(lit) => equal(&self.eval(lit)?, &s),
+                            None => true,
+                            Some(lit) => equal(&self.eval(lit)?, &s),
                         };
                         if hit {
-                            return self.eval(&arm.value);
+                            return self.eval(value);
                         }
                     }
                 }
@@ -413,7 +620,7 @@ impl<'a> Env<'a> {
                     format!("no match arm for the value {}", show(&s)),
                 ));
             }
-            ExprKind::Try(x) => self.eval(x)?,
+            Op::Try(x) => self.eval(x)?,
         })
     }
 
@@ -421,55 +628,68 @@ impl<'a> Env<'a> {
     /// with `null_text`, is written as that text.
     fn interpolate(
         &mut self,
-        parts: &'a [StrPart],
+        parts: &'a [Part],
         null_text: Option<&str>,
-    ) -> Result<Option<crate::value::Text>, MappingError> {
-        let mut s = crate::value::Text::default();
+    ) -> Result<Option<Text>, MappingError> {
+        let mut s = Text::default();
         for p in parts {
             match p {
-                StrPart::Text(t) => s.push_str(t),
-                StrPart::Expr(x) => match (self.eval(x)?, null_text) {
-                    (Value::Null, Some(t)) => s.push_str(t),
-                    (Value::Null, None) => return Ok(None),
-                    (Value::Str(v), _) => s.push_str(&v),
-                    (v, _) => s.push_str(&v.to_text()),
-                },
+                Part::Text(t) => s.push_str(t),
+                Part::Node(x) => {
+                    // A path is read in place, not copied first.
+                    let held;
+                    let v = if matches!(x.op, Op::Var(_) | Op::Path(..)) {
+                        self.step(x.span)?;
+                        self.path_ref(x).expect("a path")
+                    } else {
+                        held = self.eval(x)?;
+                        &held
+                    };
+                    match (v, null_text) {
+                        (Value::Null, Some(t)) => s.push_str(t),
+                        (Value::Null, None) => return Ok(None),
+                        (v, _) => crate::json_write::text_into(&mut s, v),
+                    }
+                }
             }
         }
         Ok(Some(s))
     }
 
-    /// Calls lambda `f` on `arg`, handing the argument back with the result.
+    /// Calls the lambda on `arg`, handing the argument back with the result.
     fn lambda(
         &mut self,
-        f: &'a Expr,
+        f: &'a Lambda,
         arg: Cow<'a, Value>,
     ) -> Result<(Value, Cow<'a, Value>), MappingError> {
-        let ExprKind::Lambda { params, body } = &f.kind else {
-            return Err(err(f.span, "expected a lambda (`x -> ...`)"));
-        };
-        let depth = self.vars.len();
-        let Some(p) = params.first() else {
-            return Ok((self.eval(body)?, arg));
-        };
-        self.vars.push((p, arg));
-        let r = self.eval(body);
-        let (_, arg) = self.vars.pop().expect("pushed above");
-        self.vars.truncate(depth);
-        Ok((r?, arg))
+        match f {
+            Lambda::Fn { param: None, body } => Ok((self.eval(body)?, arg)),
+            Lambda::Fn {
+                param: Some(slot),
+                body,
+            } => {
+                let slot = *slot as usize;
+                self.frame[slot] = arg;
+                let r = self.eval(body);
+                let arg = std::mem::replace(&mut self.frame[slot], Cow::Owned(Value::Null));
+                Ok((r?, arg))
+            }
+            Lambda::Not(span) => Err(err(*span, "expected a lambda (`x -> ...`)")),
+            Lambda::Missing => unreachable!("checked before any call"),
+        }
     }
 
     /// The items of the list a collection function walks: borrowed when the
     /// list is in borrowed data, moved out of a computed list otherwise.
     fn items(
         &mut self,
-        e: &Expr,
+        span: Span,
         name: &str,
-        list: &'a Expr,
+        list: &'a Node,
     ) -> Result<Option<Vec<Cow<'a, Value>>>, MappingError> {
         let not_a_list = |v: &Value| {
             err(
-                e.span,
+                span,
                 format!("`{name}` needs a list, found a {}", v.type_name()),
             )
         };
@@ -487,28 +707,29 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn collection(&mut self, e: &Expr, name: &str, args: &[&'a Expr]) -> R {
-        let Some(list) = args.first() else {
+    fn collection(&mut self, span: Span, coll: Coll, list: Option<&'a Node>, f: &'a Lambda) -> R {
+        let name = coll.name();
+        let Some(list) = list else {
             return Ok(Value::Null);
         };
-        let Some(list) = self.items(e, name, list)? else {
+        let Some(list) = self.items(span, name, list)? else {
             return Ok(Value::Null);
         };
-        let f = args
-            .get(1)
-            .ok_or_else(|| err(e.span, format!("`{name}` needs a lambda")))?;
+        if matches!(f, Lambda::Missing) {
+            return Err(err(span, format!("`{name}` needs a lambda")));
+        }
         let truthy = |v: &Value| *v == Value::Bool(true);
         let owned = |c: Cow<'a, Value>| c.into_owned();
-        Ok(match name {
-            "map" => {
+        Ok(match coll {
+            Coll::Map => {
                 let mut out = Vec::with_capacity(list.len());
                 for item in list {
                     out.push(self.lambda(f, item)?.0);
                 }
                 Value::Array(out)
             }
-            "any" | "all" => {
-                let want = name == "any";
+            Coll::Any | Coll::All => {
+                let want = coll == Coll::Any;
                 for item in list {
                     if truthy(&self.lambda(f, item)?.0) == want {
                         return Ok(Value::Bool(want));
@@ -516,7 +737,7 @@ impl<'a> Env<'a> {
                 }
                 Value::Bool(!want)
             }
-            "filter" => {
+            Coll::Filter => {
                 let mut out = Vec::new();
                 for item in list {
                     let (r, item) = self.lambda(f, item)?;
@@ -526,7 +747,7 @@ impl<'a> Env<'a> {
                 }
                 Value::Array(out)
             }
-            "flat_map" => {
+            Coll::FlatMap => {
                 let mut out = Vec::new();
                 for item in list {
                     match self.lambda(f, item)?.0 {
@@ -541,7 +762,7 @@ impl<'a> Env<'a> {
                 }
                 Value::Array(out)
             }
-            "sort_by" => {
+            Coll::SortBy => {
                 let mut pairs = Vec::with_capacity(list.len());
                 for item in list {
                     let (k, item) = self.lambda(f, item)?;
@@ -559,13 +780,13 @@ impl<'a> Env<'a> {
                 });
                 if let Some((a, b)) = incomparable {
                     return Err(err(
-                        e.span,
+                        span,
                         format!("`sort_by` cannot compare a {a} with a {b}"),
                     ));
                 }
                 Value::Array(pairs.into_iter().map(|(_, v)| owned(v)).collect())
             }
-            _ => {
+            Coll::GroupBy => {
                 let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
                 for item in list {
                     let (key, item) = self.lambda(f, item)?;
@@ -589,73 +810,62 @@ impl<'a> Env<'a> {
         })
     }
 
-    fn call(&mut self, e: &'a Expr, name: &str, receiver: Option<&'a Expr>, args: &'a [Expr]) -> R {
-        let args: Vec<&'a Expr> = receiver.into_iter().chain(args).collect();
-        if name == "fail" {
-            let msg = match args.first().map(|a| (a, &a.kind)) {
-                // In a failure's reason a null is shown, not swallowed: the
-                // reason must say what was missing.
-                Some((_, ExprKind::Str(parts))) => self
-                    .interpolate(parts, Some("null"))?
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                Some((a, _)) => self.eval(a)?.to_text(),
-                None => "failed".into(),
-            };
-            return Err(err(e.span, msg));
-        }
-        if WITH_LAMBDA.contains(&name) {
-            let v = self.collection(e, name, &args)?;
-            return self.sized(e.span, v);
-        }
-        if let Some(f) = self.functions.iter().find(|f| f.name == name) {
-            return self.call_user(e, f, &args);
-        }
-        let Some(function) = crate::functions::find(name) else {
-            return Err(err(e.span, format!("unknown function `{name}`")));
+    /// A standard function on its arguments, borrowed where they are paths
+    /// into borrowed data. Null in, null out: for every argument, so a
+    /// missing separator or pattern never silently becomes "".
+    fn plain(&mut self, span: Span, run: PlainFn, args: &'a [Node]) -> R {
+        const INLINE: usize = 4;
+        let v = if args.len() <= INLINE {
+            let mut held: [Cow<'a, Value>; INLINE] = std::array::from_fn(|_| Cow::Borrowed(&NULL));
+            for (h, a) in held.iter_mut().zip(args) {
+                *h = self.bind(a)?;
+            }
+            let vals: [&Value; INLINE] = std::array::from_fn(|i| held[i].as_ref());
+            let vals = &vals[..args.len()];
+            if vals.is_empty() || vals.iter().any(|v| **v == Value::Null) {
+                return Ok(Value::Null);
+            }
+            run(vals)
+        } else {
+            let held: Vec<Cow<Value>> = args
+                .iter()
+                .map(|a| self.bind(a))
+                .collect::<Result<_, _>>()?;
+            let vals: Vec<&Value> = held.iter().map(|v| v.as_ref()).collect();
+            if vals.iter().any(|v| **v == Value::Null) {
+                return Ok(Value::Null);
+            }
+            run(&vals)
         };
-        let crate::functions::Run::Plain(run) = function.run else {
-            return Err(err(e.span, format!("`{name}` cannot be called this way")));
-        };
-        let vals: Vec<Cow<Value>> = args
-            .iter()
-            .map(|a| self.bind(a))
-            .collect::<Result<_, _>>()?;
-        let vals: Vec<&Value> = vals.iter().map(|v| v.as_ref()).collect();
-        // Null in, null out: for every argument, so a missing separator or
-        // pattern never silently becomes "".
-        if vals.is_empty() || vals.iter().any(|v| **v == Value::Null) {
-            return Ok(Value::Null);
-        }
-        let v = run(&vals).map_err(|m| err(e.span, m))?;
-        self.sized(e.span, v)
+        let v = v.map_err(|m| err(span, m))?;
+        self.sized(span, v)
     }
 
-    /// A user function: arguments bound to its parameters, in a scope of their own.
-    fn call_user(&mut self, e: &Expr, f: &'a Function, args: &[&'a Expr]) -> R {
+    /// A user function: arguments bound to its parameters, in a frame of its own.
+    fn call_user(&mut self, span: Span, routine: u32, args: &'a [Node]) -> R {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(err(
-                e.span,
+                span,
                 format!("functions call each other more than {MAX_CALL_DEPTH} deep"),
             ));
         }
-        // The function sees the tables and its parameters, nothing else.
-        let mut inner = Env::new(self.globals, self.functions, self.limits);
-        for (p, a) in f.params.iter().zip(args) {
-            let v = self.bind(a)?;
-            inner.vars.push((p.as_str(), v));
+        let r = &self.program.routines[routine as usize];
+        debug_assert_eq!(args.len(), r.params);
+        let mut frame = Vec::with_capacity(r.frame);
+        for a in args {
+            frame.push(self.bind(a)?);
         }
-        inner.depth = self.depth + 1;
-        inner.steps = self.steps;
-        inner.built = self.built;
+        frame.resize(r.frame.max(args.len()), Cow::Owned(Value::Null));
+        let outer = std::mem::replace(&mut self.frame, frame);
+        self.depth += 1;
+        let result = self.eval(&r.body);
+        self.depth -= 1;
+        self.frame = outer;
         // A failure inside the function is reported at the call.
-        let r = inner.eval(&f.body);
-        self.steps = inner.steps;
-        self.built = inner.built;
-        r.map_err(|x| err(e.span, format!("in `{}`: {}", f.name, x.message)))
+        result.map_err(|x| err(span, format!("in `{}`: {}", r.name, x.message)))
     }
 
-    fn binary(&mut self, e: &Expr, op: BinaryOp, a: &'a Expr, b: &'a Expr) -> R {
+    fn binary(&mut self, span: Span, op: BinaryOp, a: &'a Node, b: &'a Node) -> R {
         match op {
             BinaryOp::Coalesce => {
                 let l = self.eval(a)?;
@@ -684,7 +894,7 @@ impl<'a> Env<'a> {
                 }
                 let ord = compare(&l, &r).ok_or_else(|| {
                     err(
-                        e.span,
+                        span,
                         format!(
                             "cannot compare a {} with a {}",
                             l.type_name(),
@@ -700,16 +910,24 @@ impl<'a> Env<'a> {
                 }))
             }
             _ => {
-                let v = arith(e, op, l, r)?;
-                self.sized(e.span, v)
+                let v = arith(span, op, l, r)?;
+                self.sized(span, v)
             }
         }
     }
 }
 
-fn arith(e: &Expr, op: BinaryOp, l: Value, r: Value) -> R {
+/// Follows field names from a value.
+fn follow<'v>(mut v: &'v Value, names: &[Name]) -> &'v Value {
+    for name in names {
+        v = field(v, name);
+    }
+    v
+}
+
+fn arith(span: Span, op: BinaryOp, l: Value, r: Value) -> R {
     use Value::*;
-    let overflow = || err(e.span, "arithmetic overflow");
+    let overflow = || err(span, "arithmetic overflow");
     Ok(match (l, r) {
         (Null, _) | (_, Null) => Null,
         (Str(a), Str(b)) if op == BinaryOp::Add => Str(a + &b),
@@ -719,27 +937,27 @@ fn arith(e: &Expr, op: BinaryOp, l: Value, r: Value) -> R {
             BinaryOp::Mul => Int(a.checked_mul(b).ok_or_else(overflow)?),
             BinaryOp::Div => Dec(Decimal::from(a)
                 .checked_div(Decimal::from(b))
-                .ok_or_else(|| err(e.span, "division by zero"))?),
+                .ok_or_else(|| err(span, "division by zero"))?),
             _ => Int(a
                 .checked_rem(b)
-                .ok_or_else(|| err(e.span, "division by zero"))?),
+                .ok_or_else(|| err(span, "division by zero"))?),
         },
-        (Int(a), Dec(b)) => dec_op(e, op, Decimal::from(a), b)?,
-        (Dec(a), Int(b)) => dec_op(e, op, a, Decimal::from(b))?,
-        (Dec(a), Dec(b)) => dec_op(e, op, a, b)?,
+        (Int(a), Dec(b)) => dec_op(span, op, Decimal::from(a), b)?,
+        (Dec(a), Int(b)) => dec_op(span, op, a, Decimal::from(b))?,
+        (Dec(a), Dec(b)) => dec_op(span, op, a, b)?,
         (Float(a), Float(b)) => Float(float_op(op, a, b)),
         (Int(a), Float(b)) => Float(float_op(op, a as f64, b)),
         (Float(a), Int(b)) => Float(float_op(op, a, b as f64)),
         (a, b) => {
             return Err(err(
-                e.span,
+                span,
                 format!("cannot combine a {} and a {}", a.type_name(), b.type_name()),
             ))
         }
     })
 }
 
-fn dec_op(e: &Expr, op: BinaryOp, a: Decimal, b: Decimal) -> R {
+fn dec_op(span: Span, op: BinaryOp, a: Decimal, b: Decimal) -> R {
     let r = match op {
         BinaryOp::Add => a.checked_add(b),
         BinaryOp::Sub => a.checked_sub(b),
@@ -748,7 +966,7 @@ fn dec_op(e: &Expr, op: BinaryOp, a: Decimal, b: Decimal) -> R {
         _ => a.checked_rem(b),
     };
     r.map(Value::Dec)
-        .ok_or_else(|| err(e.span, "decimal overflow or division by zero"))
+        .ok_or_else(|| err(span, "decimal overflow or division by zero"))
 }
 
 fn float_op(op: BinaryOp, a: f64, b: f64) -> f64 {

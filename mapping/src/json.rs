@@ -3,7 +3,7 @@
 //! and, for a projected layout, only the fields the mapping reads), and values
 //! are written straight to text.
 
-use crate::value::{parse_rfc3339, Coerce, Fields, Text, Value};
+use crate::value::{parse_rfc3339, same_name, Coerce, Fields, Text, Value};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -28,7 +28,9 @@ impl Reader<'_> {
     fn text<E: de::Error>(&self, s: &str) -> Result<Value, E> {
         Ok(match self.0 {
             Coerce::Decimal => Value::Dec(
-                Decimal::from_str(s).map_err(|_| E::custom(format!("`{s}` is not a decimal")))?,
+                parse_decimal(s)
+                    .map_or_else(|| Decimal::from_str(s), Ok)
+                    .map_err(|_| E::custom(format!("`{s}` is not a decimal")))?,
             ),
             Coerce::Date => Value::Date(
                 s.parse()
@@ -122,7 +124,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     .map(|(n, _)| (Text::from(n.as_str()), Value::Null))
                     .collect();
                 while let Some(key) = map.next_key::<Key>()? {
-                    match fields.iter().position(|(n, _)| *n == key.0) {
+                    match fields.iter().position(|(n, _)| same_name(n, &key.0)) {
                         Some(i) => out[i].1 = map.next_value_seed(Reader(&fields[i].1))?,
                         None => {
                             map.next_value::<IgnoredAny>()?;
@@ -149,6 +151,40 @@ impl<'de> Visitor<'de> for Reader<'_> {
             }
         }
     }
+}
+
+/// A plain decimal (`-?digits(.digits)?`, up to 18 digits) read directly;
+/// `None` leaves anything else to `Decimal::from_str`, which gives the same
+/// value (mantissa and scale) for what this accepts.
+pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut scale = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                count += 1;
+                if count > 18 {
+                    return None;
+                }
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some((digits.len() - i - 1) as u32)
+            }
+            _ => return None,
+        }
+    }
+    // Negative zero keeps its sign through `from_str`.
+    if count == 0 || (negative && mantissa == 0) {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Some(Decimal::new(mantissa, scale.unwrap_or(0)))
 }
 
 /// An object key, borrowed from the input text when it can be.
@@ -208,6 +244,9 @@ impl Serialize for Value {
 impl Value {
     /// Reads JSON text as the contract describes it (see [`Value::from_json`]).
     pub fn from_json_text(text: &str, coerce: &Coerce) -> Result<Value, String> {
+        if let Some(v) = crate::json_fast::read(text, coerce) {
+            return Ok(v);
+        }
         let mut d = serde_json::Deserializer::from_str(text);
         let v = Reader(coerce)
             .deserialize(&mut d)
@@ -218,6 +257,112 @@ impl Value {
 
     /// The JSON text of this value (see [`Value::to_json`]).
     pub fn to_json_text(&self) -> String {
-        serde_json::to_string(self).expect("a value always serializes")
+        let mut out = String::new();
+        crate::json_write::write(&mut out, self);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `text` with serde_json only.
+    fn slow(text: &str, coerce: &Coerce) -> Result<Value, String> {
+        let mut d = serde_json::Deserializer::from_str(text);
+        let v = Reader(coerce)
+            .deserialize(&mut d)
+            .map_err(|e| e.to_string())?;
+        d.end().map_err(|e| e.to_string())?;
+        Ok(v)
+    }
+
+    #[test]
+    fn the_fast_reader_reads_what_serde_json_reads() {
+        let item = Coerce::Record(vec![
+            ("price".into(), Coerce::Decimal),
+            ("sku".into(), Coerce::Keep),
+        ]);
+        let layouts = [
+            Coerce::Keep,
+            Coerce::Record(vec![
+                ("a".into(), Coerce::Keep),
+                ("at".into(), Coerce::DateTime),
+                ("d".into(), Coerce::Date),
+                ("items".into(), Coerce::Array(Box::new(item))),
+                ("n".into(), Coerce::Decimal),
+            ]),
+            Coerce::Object(vec![("n".into(), Coerce::Decimal)]),
+        ];
+        let long = "x".repeat(40);
+        let texts = [
+            r#"{"a": 1, "n": "19.990", "skip": {"deep": [1, -2.5e3, "q\"\n", true, null, {}]}, "items": [{"sku": "A", "price": "2.50", "x": 0}, {"price": 7}]}"#.to_string(),
+            r#" { "a" : [ ] , "a" : { } , "n" : -12 , "d" : "2024-05-02", "at": "2024-05-02T09:41:17-05:00" } "#.to_string(),
+            format!(r#"{{"a": "{long}", "z": "{long}	"}}"#),
+            r#"{"a": "x"y"}"#.to_string(),
+            r#"{"a": "é", "b": "é"}"#.to_string(),
+            r#"{"a": -0, "b": 0.5, "c": 123456789012345678901, "d": 01}"#.to_string(),
+            r#"{"n": "lots"}"#.to_string(),
+            r#"{"d": "2024-13-01"}"#.to_string(),
+            r#"{"a": 1,}"#.to_string(),
+            r#"{"a": 1} x"#.to_string(),
+            r#"{"a": tru}"#.to_string(),
+            r#"{"skip": [1, 2,]}"#.to_string(),
+            r#"{"skip": 1.}"#.to_string(),
+            r#"{"skip": -}"#.to_string(),
+            "{\"a\": \"ctl\u{1}\"}".to_string(),
+            format!("{}1{}", "[".repeat(120), "]".repeat(120)),
+            format!("{}1{}", "[".repeat(20), "]".repeat(20)),
+            "[1, 2, [3, {\"a\": [true, false, null]}]]".to_string(),
+            "".to_string(),
+            "7".to_string(),
+            "\"s\"".to_string(),
+        ];
+        for text in &texts {
+            for layout in &layouts {
+                let fast = Value::from_json_text(text, layout);
+                assert_eq!(fast, slow(text, layout), "{text} as {layout:?}");
+            }
+        }
+        // The common case really is read without serde_json.
+        assert!(crate::json_fast::read(&texts[0], &layouts[1]).is_some());
+    }
+
+    #[test]
+    fn plain_decimals_read_as_from_str_reads_them() {
+        for s in [
+            "0",
+            "1",
+            "-1",
+            "19.99",
+            "19.990",
+            "0.00",
+            "007.50",
+            "-3.25",
+            "123456789012345678",
+            "12345678901234567.8",
+            "-0.001",
+        ] {
+            let d = parse_decimal(s).expect(s);
+            let want = Decimal::from_str(s).unwrap();
+            assert_eq!((d, d.scale()), (want, want.scale()), "{s}");
+            assert_eq!(d.to_string(), want.to_string(), "{s}");
+        }
+        for s in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "-0.00",
+            "1e5",
+            "+1",
+            "1_000",
+            " 1",
+            "1234567890123456789",
+            "١",
+        ] {
+            assert_eq!(parse_decimal(s), None, "{s}");
+        }
     }
 }

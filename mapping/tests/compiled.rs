@@ -222,3 +222,50 @@ fn growing_strings_and_lists_hit_their_limits() {
         "{e}"
     );
 }
+
+#[test]
+fn written_output_is_the_built_output_written() {
+    // `run_json` writes flat bodies straight to text; it must give what
+    // building the value and writing it gives, failures and budgets included.
+    let input = json!({
+        "id": 7, "name": "x\"y", "tags": ["a", null],
+        "customer": {"name": "Ada", "code": "a"},
+        "items": [
+            {"sku": "A", "price": "2.50", "qty": 2},
+            {"sku": null, "price": "1.25", "qty": 1},
+            {"price": "0.10"}
+        ]
+    });
+    let text = input.to_string();
+    for body in [
+        "id = source.id\n  gone = source.missing\n  lines = source.items.map(i -> { sku: i.sku, total: i.price * i.qty, none: null })\n",
+        "a = source.items.map(i -> i.sku)\n  b = source.missing.map(i -> i)\n  c = source.tags\n  d = { x: { y: source.customer.name } }\n",
+        "let c = source.customer\n  who = label(c)\n  code = lookup(codes, c.code) ?? \"?\"\n  o = { k: 1, k: 2, j: source.name }\n",
+        "nested = source.items.map(i -> source.tags.map(t -> \"{t}-{i.sku}\"))\n  x = source.items.map(i -> if i.qty > 1 { i } else { null })\n",
+        "a.b = 1\n  a.c = source.name\n",
+        "a = 1\n  a = 2\n",
+        "x = source.items.map(i -> i.price * 2)\n  y = fail(\"stop {source.id}\")\n",
+        "x = source.items.map(i -> fail(\"item {i.sku}\"))\n",
+        "x = source.items.map(7)\n",
+        "all = source\n  c = source.customer\n",
+    ] {
+        let m = compiled(body);
+        let read = Value::from_json_text(&text, m.layout()).unwrap();
+        let built = m.run(&read).map(|v| v.to_json_text());
+        let written = m.run_json(&text).map_err(|e| match e {
+            RunError::Mapping(e) => e,
+            RunError::Input(e) => panic!("{e}"),
+        });
+        assert_eq!(written, built, "{body}");
+    }
+    // The same budget either way: the list written counts as the list built.
+    let m = compiled("x = source.items.map(i -> i.sku)\n").with_limits(Limits {
+        max_items: 2,
+        ..Limits::default()
+    });
+    let e = m.run_json(&text).unwrap_err();
+    assert!(
+        e.to_string().contains("a list longer than its limit of 2"),
+        "{e}"
+    );
+}
