@@ -73,10 +73,50 @@ pub fn evaluate_bound(
     globals: &[(String, Value)],
     functions: &[Function],
 ) -> R {
-    let names: Vec<(&str, Option<&Coerce>)> = vars.iter().map(|(n, _)| (*n, None)).collect();
+    let names: Vec<&str> = vars.iter().map(|(n, _)| *n).collect();
     let values: Vec<&Value> = vars.iter().map(|(_, v)| *v).collect();
-    let program = Program::expr(e, &names, globals, functions);
-    run(&program, &values, globals, Limits::default())
+    CompiledExpr::new(e, &names, globals, functions).run(&values, globals)
+}
+
+/// An expression compiled once and run many times with the same names
+/// bound: the runtime's flow keys and conditions, run for every message.
+pub struct CompiledExpr {
+    program: Program,
+    names: Vec<String>,
+}
+
+impl CompiledExpr {
+    /// Compiles `e` with `names` bound (in this order at every run) and the
+    /// workspace's tables and functions in scope.
+    pub fn new(
+        e: &Expr,
+        names: &[&str],
+        globals: &[(String, Value)],
+        functions: &[Function],
+    ) -> CompiledExpr {
+        let inputs: Vec<(&str, Option<&Coerce>)> = names.iter().map(|n| (*n, None)).collect();
+        CompiledExpr {
+            program: Program::expr(e, &inputs, globals, functions),
+            names: names.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// Runs with `values` bound to the names given to [`CompiledExpr::new`],
+    /// in order; `globals` are the tables it was compiled with.
+    pub fn run(&self, values: &[&Value], globals: &[(String, Value)]) -> R {
+        if values.len() != self.names.len() {
+            return Err(MappingError {
+                message: format!(
+                    "the expression was compiled for {} values ({}), and given {}",
+                    self.names.len(),
+                    self.names.join(", "),
+                    values.len()
+                ),
+                span: Span::default(),
+            });
+        }
+        run(&self.program, values, globals, Limits::default())
+    }
 }
 
 /// Runs `body` on `source`, producing the target object.

@@ -4,8 +4,7 @@
 
 use crate::prepared::{Prepared, PreparedFlow};
 use crate::store::{NewMessage, State};
-use weft_mapping::ast::Expr;
-use weft_mapping::{Coerce, Value};
+use weft_mapping::{Coerce, CompiledExpr, Value};
 
 /// The arrivals of one payload for `flows`. A payload that is not JSON is
 /// an error (the caller refuses or dead-letters it); a key expression that
@@ -46,7 +45,7 @@ pub fn arrival(
     received_at: i64,
 ) -> NewMessage {
     let mut reason = None;
-    let mut key = |e: &Option<Expr>, what: &str| match e {
+    let mut key = |e: &Option<CompiledExpr>, what: &str| match e {
         None => None,
         Some(e) => match key_of(prepared, e, source) {
             Ok(k) => k,
@@ -76,14 +75,8 @@ pub fn arrival(
 }
 
 /// A key expression's value as text; null means no key.
-fn key_of(prepared: &Prepared, e: &Expr, source: &Value) -> Result<Option<String>, String> {
-    let v = weft_mapping::evaluate_bound(
-        e,
-        &[("source", source)],
-        &prepared.globals,
-        &prepared.functions,
-    )
-    .map_err(|e| e.message)?;
+fn key_of(prepared: &Prepared, e: &CompiledExpr, source: &Value) -> Result<Option<String>, String> {
+    let v = e.run(&[source], &prepared.globals).map_err(|e| e.message)?;
     Ok(match v {
         Value::Null => None,
         Value::Str(s) => Some(s.to_string()),

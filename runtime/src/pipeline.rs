@@ -270,7 +270,7 @@ impl Run<'_> {
     }
 
     /// A flow condition over `source` and `current`; it must be a boolean.
-    fn condition(&mut self, when: &weft_mapping::ast::Expr) -> Result<bool, String> {
+    fn condition(&mut self, when: &weft_mapping::CompiledExpr) -> Result<bool, String> {
         // Read once per run, whatever the number of conditions.
         if self.source.is_none() {
             self.source = Some(read_keep(&self.msg.payload)?);
@@ -280,13 +280,7 @@ impl Run<'_> {
         }
         let source = self.source.as_ref().expect("read above");
         let current = self.value.as_ref().unwrap_or(source);
-        let vars = [("source", source), ("current", current)];
-        match weft_mapping::evaluate_bound(
-            when,
-            &vars,
-            &self.prepared.globals,
-            &self.prepared.functions,
-        ) {
+        match when.run(&[source, current], &self.prepared.globals) {
             Ok(Value::Bool(b)) => Ok(b),
             Ok(_) => Err("the condition is not true or false for this message".into()),
             Err(e) => Err(format!("the condition failed: {}", e.message)),

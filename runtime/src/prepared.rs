@@ -7,8 +7,8 @@
 use crate::secrets::{self, Secret};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use weft_mapping::ast::{Expr, Function};
-use weft_mapping::{Coerce, CompiledMapping, Value};
+use weft_mapping::ast::Function;
+use weft_mapping::{Coerce, CompiledExpr, CompiledMapping, Value};
 use weft_plan::model::{Auth, Flow, Policy, Step, Trigger};
 use weft_plan::Plan;
 
@@ -34,8 +34,9 @@ pub struct PreparedFlow {
     pub name: String,
     pub model: Flow,
     pub steps: Vec<PreparedStep>,
-    pub idempotency_key: Option<Expr>,
-    pub ordering_key: Option<Expr>,
+    /// Compiled with `source` bound.
+    pub idempotency_key: Option<CompiledExpr>,
+    pub ordering_key: Option<CompiledExpr>,
 }
 
 /// One step, compiled.
@@ -50,12 +51,13 @@ pub enum PreparedStep {
         /// The mapping's text, to place a failure at its line and column.
         body: String,
     },
+    /// Conditions are compiled with `source` and `current` bound.
     Filter {
-        when: Expr,
+        when: CompiledExpr,
         reason: String,
     },
     Hold {
-        when: Expr,
+        when: CompiledExpr,
         reason: String,
     },
     Deliver(Box<Delivery>),
@@ -338,6 +340,7 @@ impl Prepared {
                     weft_mapping::parse_expr(t)
                         .map_err(|e| errors.push(format!("{at}.{what}: does not parse: {e}")))
                         .ok()
+                        .map(|e| CompiledExpr::new(&e, &["source"], &globals, &functions))
                 })
             };
             let idempotency_key = expr(&f.idempotency_key, "idempotency_key");
@@ -383,6 +386,7 @@ fn step(
 ) -> Result<PreparedStep, String> {
     let condition = |when: &str| {
         weft_mapping::parse_expr(when)
+            .map(|e| CompiledExpr::new(&e, &["source", "current"], globals, functions))
             .map_err(|e| format!("{at}: the condition does not parse: {e}"))
     };
     Ok(match s {
