@@ -455,3 +455,32 @@ pub fn begin_shutdown(shared: &Shared, stop: &watch::Sender<bool>) {
     let _ = stop.send(true);
     shared.wake.notify_waiters();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Rescans;
+    use std::time::Duration;
+
+    #[test]
+    fn sweeps_are_spaced_by_ten_times_their_cost_and_never_overlap() {
+        let mut r = Rescans::new();
+        assert_eq!(r.every, Rescans::FLOOR);
+        r.begin();
+        assert!(!r.due(), "a sweep under way is not started again");
+        r.read(Duration::from_millis(30), false);
+        assert!(!r.due());
+        r.read(Duration::from_millis(20), true);
+        // 50 ms of reading: the next sweep waits at least 500 ms.
+        assert_eq!(r.every, Duration::from_millis(500));
+        assert!(!r.due());
+        // A cheap sweep brings the spacing back to the floor.
+        r.last -= Duration::from_millis(600);
+        assert!(r.due());
+        r.begin();
+        r.read(Duration::from_millis(1), true);
+        assert_eq!(r.every, Rescans::FLOOR);
+        // Reads outside a sweep (forward claims) cost nothing here.
+        r.read(Duration::from_secs(5), true);
+        assert_eq!(r.every, Rescans::FLOOR);
+    }
+}
