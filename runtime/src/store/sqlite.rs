@@ -596,11 +596,6 @@ fn insert_event(conn: &Connection, id: MessageId, event: &NewEvent) -> Result<()
     Ok(())
 }
 
-/// A `LIMIT` for SQLite from a Rust count.
-fn sql_limit(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -967,15 +962,13 @@ impl Store for SqliteStore {
             let mut stmt = conn
                 .prepare_cached(&format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages m
-                     WHERE m.state = ?1 AND m.id > ?2 ORDER BY m.id LIMIT ?3"
+                     WHERE m.state = ?1 AND m.id > ?2 ORDER BY m.id"
                 ))
                 .map_err(db("list messages"))?;
+            // Stopped at `limit` rather than `LIMIT ?` (see `due`).
             let messages = stmt
-                .query_map(
-                    params![state.as_str(), after, sql_limit(limit)],
-                    message_row,
-                )
-                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .query_map(params![state.as_str(), after], message_row)
+                .and_then(|rows| rows.take(limit).collect::<rusqlite::Result<Vec<_>>>())
                 .map_err(db("list messages"))?;
             Ok(messages)
         })
@@ -1049,11 +1042,11 @@ impl Store for SqliteStore {
             let mut stmt = conn
                 .prepare_cached(
                     "SELECT at, system, path, status, reason FROM rejections
-                     ORDER BY at DESC, id DESC LIMIT ?1",
+                     ORDER BY at DESC, id DESC",
                 )
                 .map_err(db("read refused requests"))?;
             let rejections = stmt
-                .query_map([sql_limit(limit)], |row| {
+                .query_map([], |row| {
                     Ok(Rejection {
                         at: row.get(0)?,
                         system: row.get(1)?,
@@ -1062,7 +1055,7 @@ impl Store for SqliteStore {
                         reason: row.get(4)?,
                     })
                 })
-                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .and_then(|rows| rows.take(limit).collect::<rusqlite::Result<Vec<_>>>())
                 .map_err(db("read refused requests"))?;
             Ok(rejections)
         })
