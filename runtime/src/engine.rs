@@ -373,8 +373,11 @@ async fn record(
                 Err(_) => break,
             }
         }
-        let outcomes: Vec<Outcome> = group.iter().map(|(o, _, _, _)| o.clone()).collect();
-        let ids: Vec<MessageId> = outcomes.iter().map(|o| o.id).collect();
+        let (outcomes, rest): (Vec<Outcome>, Vec<_>) = group
+            .into_iter()
+            .map(|(o, report, flow, key)| (o, (report, flow, key)))
+            .unzip();
+        let outcomes: Arc<[Outcome]> = outcomes.into();
         loop {
             let batch = outcomes.clone();
             let now = crate::clock::now_ms();
@@ -399,7 +402,7 @@ async fn record(
                 }
             }
         }
-        for (o, report, flow, key) in &group {
+        for (o, (report, flow, key)) in outcomes.iter().zip(&rest) {
             if let Some(key) = key {
                 if !matches!(o.state, State::Queued | State::Held) {
                     let _ = freed.send((flow.clone(), key.clone()));
@@ -412,9 +415,9 @@ async fn record(
             let mut f = shared.in_flight.lock().expect("in-flight lock");
             f.epoch += 1;
             let epoch = f.epoch;
-            for id in ids {
-                f.ids.remove(&id);
-                f.done.push_back((epoch, id));
+            for o in outcomes.iter() {
+                f.ids.remove(&o.id);
+                f.done.push_back((epoch, o.id));
             }
         }
         shared.wake.notify_one();

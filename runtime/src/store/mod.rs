@@ -15,6 +15,7 @@ pub use sqlite::{CommitStats, ConnectionSettings, Settings, SqliteStore};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 /// A message's number, unique in one store, increasing with arrival.
 pub type MessageId = i64;
@@ -381,12 +382,13 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// [`Store::record`], with the result passed to `done` once committed.
+    /// The outcomes are shared so that a caller can retry without copying.
     fn record_then(
         &self,
-        outcomes: Vec<Outcome>,
+        outcomes: Arc<[Outcome]>,
         now: i64,
         done: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
     ) {
-        done(self.record(outcomes, now))
+        done(self.record(outcomes.to_vec(), now))
     }
 }

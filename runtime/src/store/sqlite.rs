@@ -910,7 +910,7 @@ impl Store for SqliteStore {
         )
     }
 
-    fn record_then(&self, outcomes: Vec<Outcome>, now: i64, done: Reply<()>) {
+    fn record_then(&self, outcomes: Arc<[Outcome]>, now: i64, done: Reply<()>) {
         self.write_then(
             "record outcomes",
             move |conn| record_all(conn, &outcomes, now),
