@@ -34,14 +34,6 @@ impl Instance {
         listen: SocketAddr,
     ) -> Result<Instance, String> {
         let prepared = Arc::new(Prepared::new(plan)?);
-        for (name, f) in &prepared.flows {
-            if let Trigger::Schedule { .. } = f.model.trigger {
-                tracing::warn!(
-                    flow = name.as_str(),
-                    "scheduled triggers without a source do not run yet; the flow is idle"
-                );
-            }
-        }
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -70,6 +62,7 @@ impl Instance {
             match f.model.trigger {
                 Trigger::Poll { .. } => triggers.push(tokio::spawn(crate::poll::run(s, n, rx))),
                 Trigger::File { .. } => triggers.push(tokio::spawn(crate::files::run(s, n, rx))),
+                Trigger::Schedule { .. } => triggers.push(tokio::spawn(crate::tick::run(s, n, rx))),
                 _ => {}
             }
         }

@@ -26,6 +26,7 @@ pub mod server;
 pub mod standin;
 pub mod store;
 pub mod testplan;
+pub mod tick;
 pub mod webhook;
 
 pub use engine::Config;

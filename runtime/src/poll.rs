@@ -31,16 +31,22 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// The schedule of a polling trigger: `every`, `cron`, or every minute.
+    /// The schedule of a polling or scheduled trigger: `every`, `cron`, or
+    /// every minute.
     pub fn of(trigger: &Trigger) -> Result<Schedule, String> {
-        let Trigger::Poll {
-            every,
-            cron,
-            timezone,
-            ..
-        } = trigger
-        else {
-            return Err("not a polling trigger".into());
+        let (every, cron, timezone) = match trigger {
+            Trigger::Poll {
+                every,
+                cron,
+                timezone,
+                ..
+            }
+            | Trigger::Schedule {
+                every,
+                cron,
+                timezone,
+            } => (every, cron, timezone),
+            _ => return Err("not a polling or scheduled trigger".into()),
         };
         match (every, cron) {
             (Some(_), Some(_)) => Err("give `every` or `cron`, not both".into()),
@@ -54,7 +60,7 @@ impl Schedule {
     }
 
     /// How long to wait at `now_ms` (Unix milliseconds) before the next fetch.
-    fn wait(&self, now_ms: i64) -> Duration {
+    pub fn wait(&self, now_ms: i64) -> Duration {
         match self {
             Schedule::Every(d) => *d,
             Schedule::Cron(c) => c.next_after(now_ms).map_or(

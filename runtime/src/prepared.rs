@@ -306,6 +306,11 @@ impl Prepared {
                     )),
                 }
             }
+            if let Trigger::Schedule { .. } = &f.trigger {
+                if let Err(e) = crate::poll::Schedule::of(&f.trigger) {
+                    errors.push(format!("{at}.trigger: {e}"));
+                }
+            }
             if let Trigger::Poll {
                 system, endpoint, ..
             } = &f.trigger

@@ -814,3 +814,40 @@ async fn polling_follows_link_headers_as_given() {
     );
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_flow_starts_one_message_per_tick_saved_with_its_time() {
+    let mut h = Harness::start(ordered(), |doc| {
+        let mut deliver = doc["flows"]["stock"]["steps"][0].clone();
+        deliver["deliver"]["endpoint"]["path"] = json!("/ticks");
+        doc["flows"]["nightly"] = json!({
+            "trigger": { "schedule": { "cron": "0 2 * * *", "timezone": "Europe/Berlin" } },
+            "steps": [ deliver ]
+        });
+    })
+    .await;
+    // The test's poll floor (100 ms) fires the 02:00 schedule early and often.
+    h.until("three ticks delivered", |h| {
+        h.count("nightly", State::Delivered) >= 3
+    })
+    .await;
+    let ticks: Vec<_> = h
+        .target
+        .effects()
+        .into_iter()
+        .filter(|e| e.path == "/ticks")
+        .collect();
+    assert!(ticks.len() >= 3);
+    let mut times: Vec<String> = Vec::new();
+    for t in &ticks {
+        assert_eq!(t.body["flow"], "nightly");
+        let at = t.body["scheduled_at"].as_str().unwrap().to_string();
+        assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
+        assert!(!times.contains(&at), "a tick fired twice: {at}");
+        times.push(at);
+    }
+    // The last tick is saved as the flow's position, in milliseconds.
+    let saved: i64 = h.store.cursor("nightly").unwrap().unwrap().parse().unwrap();
+    assert!(saved > 1_700_000_000_000, "{saved}");
+    h.stop().await;
+}

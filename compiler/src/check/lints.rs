@@ -31,7 +31,12 @@ fn flows(specs: &Specs, idx: &Index, diags: &mut Vec<Diagnostic>) {
         .filter(|f| f.meta.is_workspace() && f.meta.valid)
     {
         let name = &f.meta.name;
-        if f.idempotency_key.is_none() {
+        // A scheduled trigger's messages are keyed by their tick's time.
+        let scheduled = matches!(
+            f.trigger.as_ref().map(|(t, _)| t),
+            Some(crate::spec::flow::Trigger::Schedule { .. })
+        );
+        if f.idempotency_key.is_none() && !scheduled {
             diags.push(
                 Diagnostic::new(&rules::FLOW_MISSING_IDEMPOTENCY_KEY, name.loc, format!("flow `{}` has no idempotency key", name.value))
                     .label("no idempotency_key")
