@@ -22,6 +22,8 @@ pub struct Harness {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
+    pub plan: weft_plan::Plan,
+    pub config: Config,
 }
 
 /// The test plan (`weft_runtime::testplan`, `orders` held above 1000) plus
@@ -95,10 +97,14 @@ impl Harness {
             shutdown_grace: Duration::from_secs(3),
             ..Config::default()
         };
-        let instance =
-            Instance::start(&plan, store.clone(), config, "127.0.0.1:0".parse().unwrap())
-                .await
-                .expect("the instance starts");
+        let instance = Instance::start(
+            &plan,
+            store.clone(),
+            config.clone(),
+            "127.0.0.1:0".parse().unwrap(),
+        )
+        .await
+        .expect("the instance starts");
         let base = format!("http://{}", instance.addr());
         Harness {
             instance: Some(instance),
@@ -107,7 +113,26 @@ impl Harness {
             base,
             client: reqwest::Client::new(),
             store,
+            plan,
+            config,
         }
+    }
+
+    /// Stops the instance and starts a new one on the same plan and store,
+    /// with `config` from now on.
+    pub async fn restart(&mut self, config: Config) {
+        self.stop().await;
+        let instance = Instance::start(
+            &self.plan,
+            self.store.clone(),
+            config.clone(),
+            "127.0.0.1:0".parse().unwrap(),
+        )
+        .await
+        .expect("the instance starts again");
+        self.base = format!("http://{}", instance.addr());
+        self.instance = Some(instance);
+        self.config = config;
     }
 
     /// Posts a signed order webhook; the status and body of the answer.
