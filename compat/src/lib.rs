@@ -120,6 +120,14 @@ pub fn compare(old: &Value, new: &Value, profile: Profile) -> Result<Comparison,
     })
 }
 
+/// Reads one schema as [`compare`] reads each side: its dialect, its
+/// meta-schema, references that resolve inside it, and no loop of
+/// references or `allOf`/`anyOf` that never descends into the document.
+/// `side` names the schema in the error ("the {side} schema ...").
+pub fn check(schema: &Value, side: &'static str) -> Result<(), SchemaError> {
+    schema::Doc::new(schema, side).map(|_| ())
+}
+
 /// A validator with weft's semantics (formats asserted, `decimal`, `x-weft-*` bounds), for a
 /// schema whose dialect is detected from `$schema`.
 pub fn validator(schema: &Value) -> Option<jsonschema::Validator> {

@@ -175,76 +175,24 @@ fn schema_body(
         );
         return None;
     }
-    if let Some((from, chain)) = ref_cycle(&value) {
-        let (at, _) = node.locate(&from);
+    // A loop of references (or of `allOf`/`anyOf` through them) describes
+    // no value. The contract still decodes, so `weft diff` can say what it
+    // cannot compare; the error keeps it from a plan.
+    if let Err(weft_compat::SchemaError::Cycle { pointer, .. }) =
+        weft_compat::check(&value, "contract")
+    {
+        let (at, _) = node.locate(&pointer);
         diags.push(
             Diagnostic::new(
                 &rules::INVALID_CONTRACT,
                 at.loc,
-                format!(
-                    "this `$ref` goes round a loop of references ({}) that never describes a value",
-                    chain.join(" -> ")
-                ),
+                format!("the schema loops at `{pointer}`: its references lead back here without describing a value"),
             )
             .label("a reference loop")
             .hint("a chain of references must end at a schema with keywords of its own (`type`, `properties`, ...); a recursive type recurses through `properties` or `items`"),
         );
-        return None;
     }
     Some((value, dialect))
-}
-
-/// A chain of local `$ref`s that returns to where it started through
-/// schemas that are nothing but a reference (`{"$ref": "#/$defs/a"}` where
-/// `a` is `{"$ref": "#/$defs/a"}`): where the first one is (a JSON pointer)
-/// and the targets in order. A recursive type that recurses through
-/// `properties` or `items` is not such a loop.
-fn ref_cycle(schema: &serde_json::Value) -> Option<(String, Vec<String>)> {
-    // Keywords that describe nothing about the value itself.
-    const ANNOTATIONS: &[&str] = &["$ref", "$comment", "title", "description", "$id", "$anchor"];
-    let only_ref = |v: &serde_json::Value| -> Option<String> {
-        let o = v.as_object()?;
-        let target = o.get("$ref")?.as_str()?.strip_prefix('#')?.to_string();
-        o.keys()
-            .all(|k| ANNOTATIONS.contains(&k.as_str()))
-            .then_some(target)
-    };
-    let mut stack = vec![(String::new(), schema)];
-    while let Some((pointer, v)) = stack.pop() {
-        if let Some(mut target) = only_ref(v) {
-            let mut seen = vec![pointer.clone()];
-            loop {
-                if seen.contains(&target) {
-                    let chain = seen[1..]
-                        .iter()
-                        .chain(std::iter::once(&target))
-                        .map(|t| format!("#{t}"))
-                        .collect();
-                    return Some((pointer, chain));
-                }
-                seen.push(target.clone());
-                match schema.pointer(&target).and_then(only_ref) {
-                    Some(next) => target = next,
-                    None => break,
-                }
-            }
-        }
-        match v {
-            serde_json::Value::Object(o) => {
-                for (k, child) in o {
-                    let k = k.replace('~', "~0").replace('/', "~1");
-                    stack.push((format!("{pointer}/{k}"), child));
-                }
-            }
-            serde_json::Value::Array(a) => {
-                for (i, child) in a.iter().enumerate() {
-                    stack.push((format!("{pointer}/{i}"), child));
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 fn load_schema_file(
@@ -362,54 +310,4 @@ pub fn check_deprecations(doc: &Node, diags: &mut Vec<Diagnostic>) {
         }
     }
     walk(doc, &check, diags);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ref_cycle;
-    use serde_json::json;
-
-    #[test]
-    fn a_reference_loop_is_found_and_a_recursive_type_is_not() {
-        let looping = json!({
-            "properties": { "a": { "$ref": "#/$defs/x" } },
-            "$defs": { "x": { "$ref": "#/$defs/y", "description": "x" }, "y": { "$ref": "#/$defs/x" } }
-        });
-        // (Objects keep their order: the walk meets `$defs/y` first.)
-        assert_eq!(
-            ref_cycle(&looping),
-            Some((
-                "/$defs/y".into(),
-                vec!["#/$defs/x".into(), "#/$defs/y".into()]
-            ))
-        );
-        let into_loop = json!({
-            "properties": { "a": { "$ref": "#/$defs/x" } },
-            "$defs": { "x": { "$ref": "#/$defs/y" }, "y": { "$ref": "#/$defs/x" } }
-        });
-        assert!(ref_cycle(&into_loop).is_some());
-        let only_entry = json!({
-            "$defs": { "x": { "$ref": "#/$defs/y" }, "y": { "$ref": "#/$defs/x" } },
-            "properties": { "a": { "$ref": "#/$defs/x" } }
-        });
-        assert_eq!(
-            ref_cycle(&only_entry),
-            Some((
-                "/properties/a".into(),
-                vec!["#/$defs/x".into(), "#/$defs/y".into(), "#/$defs/x".into()]
-            ))
-        );
-        let to_self = json!({ "$defs": { "loop": { "$ref": "#/$defs/loop" } } });
-        assert_eq!(
-            ref_cycle(&to_self),
-            Some(("/$defs/loop".into(), vec!["#/$defs/loop".into()]))
-        );
-        let tree = json!({
-            "$ref": "#/$defs/node",
-            "$defs": { "node": { "type": "object", "properties": {
-                "children": { "type": "array", "items": { "$ref": "#/$defs/node" } } } } }
-        });
-        assert_eq!(ref_cycle(&tree), None);
-        assert_eq!(ref_cycle(&json!({ "$ref": "#/$defs/missing" })), None);
-    }
 }
