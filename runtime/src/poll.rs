@@ -113,16 +113,12 @@ pub enum Fetched {
 
 /// Polls one flow's feed until `stop`.
 pub async fn run(shared: Arc<Shared>, flow: String, mut stop: watch::Receiver<bool>) {
+    // Prepared::new gives every polling and scheduled flow its schedule.
     let Some(f) = shared.prepared.flows.get(&flow).cloned() else {
         return;
     };
-    let schedule = match Schedule::of(&f.model.trigger) {
-        Ok(s) => s,
-        Err(e) => {
-            // Prepared::new refused this already; never reached.
-            tracing::error!(flow, error = %e, "the polling schedule does not work; the flow is idle");
-            return;
-        }
+    let Some(schedule) = f.schedule.as_ref() else {
+        return;
     };
     loop {
         if *stop.borrow() {

@@ -37,6 +37,8 @@ pub struct PreparedFlow {
     /// Compiled with `source` bound.
     pub idempotency_key: Option<CompiledExpr>,
     pub ordering_key: Option<CompiledExpr>,
+    /// When a polling or scheduled trigger fires (checked here, once).
+    pub schedule: Option<crate::poll::Schedule>,
 }
 
 /// One step, compiled.
@@ -306,18 +308,18 @@ impl Prepared {
                     )),
                 }
             }
-            if let Trigger::Schedule { .. } = &f.trigger {
-                if let Err(e) = crate::poll::Schedule::of(&f.trigger) {
-                    errors.push(format!("{at}.trigger: {e}"));
+            let schedule = match &f.trigger {
+                Trigger::Poll { .. } | Trigger::Schedule { .. } => {
+                    crate::poll::Schedule::of(&f.trigger)
+                        .map_err(|e| errors.push(format!("{at}.trigger: {e}")))
+                        .ok()
                 }
-            }
+                _ => None,
+            };
             if let Trigger::Poll {
                 system, endpoint, ..
             } = &f.trigger
             {
-                if let Err(e) = crate::poll::Schedule::of(&f.trigger) {
-                    errors.push(format!("{at}.trigger: {e}"));
-                }
                 match systems.get(system).and_then(|s| s.base_url.as_deref()) {
                     Some(base) => {
                         if let Err(m) = stays_on(base, &endpoint.path) {
@@ -358,6 +360,7 @@ impl Prepared {
                     steps,
                     idempotency_key,
                     ordering_key,
+                    schedule,
                 }),
             );
         }

@@ -8,23 +8,18 @@
 //! missed time.
 
 use crate::engine::Shared;
-use crate::poll::Schedule;
 use crate::store::CursorUpdate;
 use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Fires one flow's ticks until `stop`.
 pub async fn run(shared: Arc<Shared>, flow: String, mut stop: watch::Receiver<bool>) {
+    // Prepared::new gives every polling and scheduled flow its schedule.
     let Some(f) = shared.prepared.flows.get(&flow).cloned() else {
         return;
     };
-    let schedule = match Schedule::of(&f.model.trigger) {
-        Ok(s) => s,
-        Err(e) => {
-            // Prepared::new refused this already; never reached.
-            tracing::error!(flow, error = %e, "the schedule does not work; the flow is idle");
-            return;
-        }
+    let Some(schedule) = f.schedule.as_ref() else {
+        return;
     };
     let name = flow.clone();
     let saved = shared

@@ -593,18 +593,32 @@ fn gets(h: &Harness, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The bodies the target applied at `path`, in order.
+fn delivered_to(h: &Harness, path: &str) -> Vec<serde_json::Value> {
+    h.target
+        .effects()
+        .into_iter()
+        .filter(|e| e.path == path)
+        .map(|e| e.body)
+        .collect()
+}
+
 /// The `rev` of every record delivered to `/levels`, sorted (a record
 /// delivered twice shows twice).
 fn level_revs(h: &Harness) -> Vec<i64> {
-    let mut revs: Vec<i64> = h
-        .target
-        .effects()
-        .into_iter()
-        .filter(|e| e.path == "/levels")
-        .map(|e| e.body["rev"].as_i64().unwrap())
+    let mut revs: Vec<i64> = delivered_to(h, "/levels")
+        .iter()
+        .map(|b| b["rev"].as_i64().unwrap())
         .collect();
     revs.sort();
     revs
+}
+
+/// Adds flow `name` on `schedule`, delivering each tick to `/ticks`.
+fn scheduled(doc: &mut serde_json::Value, name: &str, schedule: serde_json::Value) {
+    let mut deliver = doc["flows"]["stock"]["steps"][0].clone();
+    deliver["deliver"]["endpoint"]["path"] = json!("/ticks");
+    doc["flows"][name] = json!({ "trigger": { "schedule": schedule }, "steps": [ deliver ] });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -818,12 +832,11 @@ async fn polling_follows_link_headers_as_given() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_flow_starts_one_message_per_tick_saved_with_its_time() {
     let mut h = Harness::start(ordered(), |doc| {
-        let mut deliver = doc["flows"]["stock"]["steps"][0].clone();
-        deliver["deliver"]["endpoint"]["path"] = json!("/ticks");
-        doc["flows"]["nightly"] = json!({
-            "trigger": { "schedule": { "cron": "0 2 * * *", "timezone": "Europe/Berlin" } },
-            "steps": [ deliver ]
-        });
+        scheduled(
+            doc,
+            "nightly",
+            json!({ "cron": "0 2 * * *", "timezone": "Europe/Berlin" }),
+        )
     })
     .await;
     // The test's poll floor (100 ms) fires the 02:00 schedule early and often.
@@ -831,17 +844,12 @@ async fn a_scheduled_flow_starts_one_message_per_tick_saved_with_its_time() {
         h.count("nightly", State::Delivered) >= 3
     })
     .await;
-    let ticks: Vec<_> = h
-        .target
-        .effects()
-        .into_iter()
-        .filter(|e| e.path == "/ticks")
-        .collect();
+    let ticks = delivered_to(&h, "/ticks");
     assert!(ticks.len() >= 3);
     let mut times: Vec<String> = Vec::new();
     for t in &ticks {
-        assert_eq!(t.body["flow"], "nightly");
-        let at = t.body["scheduled_at"].as_str().unwrap().to_string();
+        assert_eq!(t["flow"], "nightly");
+        let at = t["scheduled_at"].as_str().unwrap().to_string();
         assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
         assert!(!times.contains(&at), "a tick fired twice: {at}");
         times.push(at);
@@ -855,12 +863,7 @@ async fn a_scheduled_flow_starts_one_message_per_tick_saved_with_its_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_fires_no_tick_twice_and_the_missed_ones_once() {
     let mut h = Harness::start(ordered(), |doc| {
-        let mut deliver = doc["flows"]["stock"]["steps"][0].clone();
-        deliver["deliver"]["endpoint"]["path"] = json!("/ticks");
-        doc["flows"]["every-second"] = json!({
-            "trigger": { "schedule": { "every": "1s" } },
-            "steps": [ deliver ]
-        });
+        scheduled(doc, "every-second", json!({ "every": "1s" }))
     })
     .await;
     // On the schedule itself, not the test's poll floor.
@@ -903,12 +906,9 @@ async fn a_restart_fires_no_tick_twice_and_the_missed_ones_once() {
         before + 1,
         "one tick for the time weft was down"
     );
-    let times: Vec<String> = h
-        .target
-        .effects()
-        .into_iter()
-        .filter(|e| e.path == "/ticks")
-        .map(|e| e.body["scheduled_at"].as_str().unwrap().to_string())
+    let times: Vec<String> = delivered_to(&h, "/ticks")
+        .iter()
+        .map(|t| t["scheduled_at"].as_str().unwrap().to_string())
         .collect();
     let mut distinct = times.clone();
     distinct.sort();
