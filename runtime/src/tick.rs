@@ -22,19 +22,33 @@ pub async fn run(shared: Arc<Shared>, flow: String, mut stop: watch::Receiver<bo
         return;
     };
     let name = flow.clone();
-    let saved = shared
-        .blocking(move |s| s.cursor(&name))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|t| t.parse::<i64>().ok());
+    let saved = match shared.blocking(move |s| s.cursor(&name)).await {
+        Ok(saved) => saved,
+        Err(e) => {
+            tracing::warn!(flow, error = %e, "cannot read the last tick; the schedule starts from now");
+            None
+        }
+    };
     // When the next tick is due: after the saved one as the schedule goes,
     // or at once when that time has passed (the missed ticks fire as one).
-    let mut due = match saved {
-        Some(last) => last + millis(schedule.wait(last)),
-        None => crate::clock::now_ms() + millis(schedule.wait(crate::clock::now_ms())),
+    let now = crate::clock::now_ms();
+    let mut due = match saved.as_deref().map(str::parse::<i64>) {
+        Some(Ok(last)) => last + millis(schedule.wait(last)),
+        Some(Err(_)) | None => {
+            if let Some(text) = saved {
+                tracing::warn!(
+                    flow,
+                    saved = text,
+                    "the last tick is not a time; the schedule starts from now"
+                );
+            }
+            now + millis(schedule.wait(now))
+        }
     };
     loop {
+        if *stop.borrow() {
+            return;
+        }
         let now = crate::clock::now_ms();
         if due > now {
             let mut wait = std::time::Duration::from_millis((due - now) as u64);
@@ -45,15 +59,13 @@ pub async fn run(shared: Arc<Shared>, flow: String, mut stop: watch::Receiver<bo
                 _ = tokio::time::sleep(wait) => {}
                 _ = stop.changed() => {}
             }
-            if *stop.borrow() {
-                return;
-            }
-            if shared.config.poll_floor.is_none() && crate::clock::now_ms() < due {
+            // Woken early (stop, or a sleep cut short): look again. A test's
+            // poll floor fires at once instead.
+            if *stop.borrow()
+                || (shared.config.poll_floor.is_none() && crate::clock::now_ms() < due)
+            {
                 continue;
             }
-        }
-        if *stop.borrow() {
-            return;
         }
         // The tick is stamped with its scheduled time (or now, when a test's
         // floor fired it early).
