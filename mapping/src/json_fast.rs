@@ -148,18 +148,27 @@ impl<'t> Parser<'t> {
     }
 
     fn array(&mut self, c: &Coerce) -> Option<Value> {
-        self.enter()?;
         let item = match c {
             Coerce::Array(i) => i.as_ref(),
             _ => &KEEP,
         };
         let mut items = Vec::new();
+        self.items(|p| {
+            items.push(p.value(item)?);
+            Some(())
+        })?;
+        Some(Value::Array(items))
+    }
+
+    /// Walks an array's items (at `[`), calling `item` at each.
+    fn items(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.enter()?;
         self.ws();
         if self.peek()? == b']' {
             self.i += 1;
         } else {
             loop {
-                items.push(self.value(item)?);
+                item(self)?;
                 self.ws();
                 match self.peek()? {
                     b',' => self.i += 1,
@@ -172,7 +181,7 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
-        Some(Value::Array(items))
+        Some(())
     }
 
     fn enter(&mut self) -> Option<()> {
@@ -253,28 +262,7 @@ impl<'t> Parser<'t> {
         self.ws();
         match self.peek()? {
             b'{' => self.entries(|p, _| p.skip()),
-            b'[' => {
-                self.enter()?;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                } else {
-                    loop {
-                        self.skip()?;
-                        self.ws();
-                        match self.peek()? {
-                            b',' => self.i += 1,
-                            b']' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                self.depth -= 1;
-                Some(())
-            }
+            b'[' => self.items(|p| p.skip()),
             b'"' => self.string(true).map(|_| ()),
             b't' => self.word("true", Value::Null).map(|_| ()),
             b'f' => self.word("false", Value::Null).map(|_| ()),
