@@ -58,24 +58,11 @@ impl Default for Limits {
     }
 }
 
-/// Evaluates one expression with `source` bound (used by flow conditions and
-/// by the functions' examples).
+/// Evaluates one expression with `source` bound (the functions' examples;
+/// flow keys and conditions are [`CompiledExpr`]s).
 pub fn evaluate_expr(e: &Expr, source: &Value) -> R {
     let program = Program::expr(e, &[("source", None)], &[], &[]);
     run(&program, &[source], &[], Limits::default())
-}
-
-/// Evaluates one expression with several names bound (a flow condition sees
-/// `source` and `current`), the workspace's tables and functions in scope.
-pub fn evaluate_bound(
-    e: &Expr,
-    vars: &[(&str, &Value)],
-    globals: &[(String, Value)],
-    functions: &[Function],
-) -> R {
-    let names: Vec<&str> = vars.iter().map(|(n, _)| *n).collect();
-    let values: Vec<&Value> = vars.iter().map(|(_, v)| *v).collect();
-    CompiledExpr::new(e, &names, globals, functions).run(&values, globals)
 }
 
 /// An expression compiled once and run many times with the same names

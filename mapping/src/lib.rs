@@ -20,8 +20,7 @@ pub mod value;
 
 pub use compiled::{CompiledMapping, RunError};
 pub use eval::{
-    evaluate, evaluate_bound, evaluate_expr, evaluate_with, evaluate_within, CompiledExpr, Limits,
-    MappingError,
+    evaluate, evaluate_expr, evaluate_with, evaluate_within, CompiledExpr, Limits, MappingError,
 };
 pub use file::{parse_file, FunctionHeader, MappingHeader, WeftFileItems, MAX_FILE_BYTES};
 pub use parse::{children, parse_body, parse_expr, parse_function_body, MAX_BODY_BYTES};
