@@ -13,8 +13,15 @@
 //!    resident memory is sampled as the backlog grows; then weft restarts
 //!    and the backlog drains.
 //!
+//! Phase 1 drives weft with wrk (a C load generator, `apt-get install wrk`)
+//! replaying requests signed before the clock starts, so that the sender
+//! costs the shared cores as little as a real storefront's would; with
+//! `--generator builtin`, or where wrk is not installed, it uses this
+//! process's reqwest client instead, which signs each request as it goes.
+//!
 //! Usage: `weft-load --weft target/release/weft [--seconds 20] [--rate 2000]
-//! [--backlog 1000000] [--connections 64] [--phases 123]`
+//! [--backlog 1000000] [--connections 64] [--phases 123]
+//! [--generator wrk|builtin] [--max-rate 20000]`
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,6 +40,8 @@ struct Args {
     backlog: u64,
     connections: usize,
     phases: String,
+    generator: String,
+    max_rate: u64,
 }
 
 fn args() -> Args {
@@ -43,6 +52,8 @@ fn args() -> Args {
         backlog: 1_000_000,
         connections: 64,
         phases: "123".into(),
+        generator: "wrk".into(),
+        max_rate: 20_000,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -55,6 +66,8 @@ fn args() -> Args {
             "--backlog" => a.backlog = val.parse().expect("--backlog N"),
             "--connections" => a.connections = val.parse().expect("--connections N"),
             "--phases" => a.phases = val,
+            "--generator" => a.generator = val,
+            "--max-rate" => a.max_rate = val.parse().expect("--max-rate N"),
             other => panic!("unknown option {other}"),
         }
         i += 2;
@@ -143,8 +156,9 @@ fn cpu_seconds(stat: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-/// Sends order `n` (customer `n % 10000`); true when acknowledged with 202.
-async fn send(client: &reqwest::Client, base: &str, n: u64) -> bool {
+/// Order `n` (customer `n % 10000`, the `n / 10000`th of that customer) as
+/// a webhook body, and its signature.
+fn signed(n: u64) -> (String, String) {
     let body = order(
         &format!("o{n}"),
         &format!("C{}", n % 10_000),
@@ -153,6 +167,12 @@ async fn send(client: &reqwest::Client, base: &str, n: u64) -> bool {
     )
     .to_string();
     let sig = weft_runtime::webhook::sign(SECRET, "hex", body.as_bytes());
+    (body, sig)
+}
+
+/// Sends order `n`; true when acknowledged with 202.
+async fn send(client: &reqwest::Client, base: &str, n: u64) -> bool {
+    let (body, sig) = signed(n);
     client
         .post(format!("{base}{WEBHOOK_PATH}"))
         .header(SIGNATURE_HEADER, sig)
@@ -203,6 +223,165 @@ async fn closed_loop(
     acked.load(Ordering::Relaxed)
 }
 
+/// wrk's script: each thread replays its share of the signed requests (line
+/// `i` of the file goes to thread `i % threads`, so one customer's orders
+/// stay on one thread, in order) and stops when its share runs out.
+const WRK_SCRIPT: &str = r#"
+local threads_made = 0
+local requests = {}
+local next_request = 1
+
+function setup(thread)
+  thread:set("id", threads_made)
+  threads_made = threads_made + 1
+end
+
+function init(args)
+  local file, threads, path = args[1], tonumber(args[2]), args[3]
+  local n = 0
+  for line in io.lines(file) do
+    if n % threads == id then
+      local sig, body = line:match("^(%S+) (.*)$")
+      requests[#requests + 1] = wrk.format("POST", path, { ["X-Sig"] = sig }, body)
+    end
+    n = n + 1
+  end
+end
+
+function request()
+  local r = requests[next_request]
+  if r == nil then
+    wrk.thread:stop()
+    return requests[#requests]
+  end
+  next_request = next_request + 1
+  return r
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("weft-load: %d %d %d\n", summary.requests,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"#;
+
+/// What a closed-loop sender did in phase 1.
+struct Sent {
+    /// Webhooks answered with a 2xx.
+    acked: u64,
+    /// The generator's CPU seconds, when it ran in a process of its own.
+    generator_cpu: Option<f64>,
+}
+
+/// Requests signed for wrk to replay, and its script, in files.
+struct Replay {
+    file: PathBuf,
+    script: PathBuf,
+    total: u64,
+}
+
+/// Signs `seconds * max_rate` requests into files in `dir` for wrk.
+fn sign_for_wrk(a: &Args, dir: &Path) -> std::io::Result<Replay> {
+    let total = a.seconds * a.max_rate;
+    let file = dir.join("requests.txt");
+    let script = dir.join("replay.lua");
+    let mut text = String::with_capacity(total as usize * 200);
+    for n in 0..total {
+        let (body, sig) = signed(n);
+        text.push_str(&sig);
+        text.push(' ');
+        text.push_str(&body);
+        text.push('\n');
+    }
+    std::fs::write(&file, text)?;
+    std::fs::write(&script, WRK_SCRIPT)?;
+    Ok(Replay {
+        file,
+        script,
+        total,
+    })
+}
+
+/// Phase 1's load from wrk: `connections` connections on two threads for
+/// `seconds`, replaying the signed requests. None when wrk cannot be run.
+async fn wrk_loop(a: &Args, base: &str, replay: &Replay) -> Option<Sent> {
+    let threads = 2;
+    let Replay {
+        file,
+        script,
+        total,
+    } = replay;
+    let total = *total;
+    let mut command = Command::new("wrk");
+    command
+        .args(["-t", &threads.to_string()])
+        .args(["-c", &a.connections.to_string()])
+        .args(["-d", &format!("{}s", a.seconds)])
+        .args(["--timeout", "10s", "-s"])
+        .arg(script)
+        .arg(format!("{base}{WEBHOOK_PATH}"))
+        .arg("--")
+        .arg(file)
+        .arg(threads.to_string())
+        .arg(WEBHOOK_PATH);
+    let (output, cpu) = tokio::task::spawn_blocking(move || {
+        let before = children_cpu_seconds();
+        let output = command.output();
+        (output, children_cpu_seconds() - before)
+    })
+    .await
+    .ok()?;
+    let output = match output {
+        Ok(o) if o.status.success() => o,
+        Ok(o) => {
+            eprintln!(
+                "weft-load: wrk failed ({}): {}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr)
+            );
+            return None;
+        }
+        Err(e) => {
+            eprintln!("weft-load: cannot run wrk ({e}); `apt-get install wrk`, or pass --generator builtin");
+            return None;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let counts: Vec<u64> = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("weft-load: "))?
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [requests, refused, failed] = counts[..] else {
+        return None;
+    };
+    if requests >= total {
+        eprintln!(
+            "weft-load: wrk used all {total} signed requests before its time was up; raise --max-rate"
+        );
+    }
+    if refused + failed > 0 {
+        eprintln!("weft-load: wrk saw {refused} non-2xx answers and {failed} socket errors");
+    }
+    Some(Sent {
+        acked: requests.saturating_sub(refused),
+        generator_cpu: Some(cpu),
+    })
+}
+
+/// User + system CPU seconds of the children this process has waited for.
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -228,18 +407,40 @@ async fn main() {
     );
 
     if a.phases.contains('1') {
+        // Signed before the clock starts, as a storefront signs its own.
+        let replay = (a.generator == "wrk")
+            .then(|| sign_for_wrk(&a, dir.path()).expect("write wrk's requests"));
         let weft = Weft::start(&a.weft, &plan_path, &dir.path().join("data1")).await;
-        let stop = Arc::new(AtomicBool::new(false));
         let before = target.effect_count();
         let (weft_cpu, own_cpu) = (weft.cpu_seconds(), cpu_seconds("/proc/self/stat"));
-        let started = Instant::now();
-        let s = stop.clone();
-        let secs = a.seconds;
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_secs(secs)).await;
-            s.store(true, Ordering::Relaxed);
-        });
-        let acked = closed_loop(&weft.base, a.connections, 0, stop, u64::MAX).await;
+        let mut started = Instant::now();
+        let wrk = match &replay {
+            Some(replay) => {
+                let sent = wrk_loop(&a, &weft.base, replay).await;
+                // wrk sends for its `-d` seconds after loading its requests.
+                started = Instant::now() - Duration::from_secs(a.seconds);
+                sent
+            }
+            None => None,
+        };
+        let sent = match wrk {
+            Some(sent) => sent,
+            None => {
+                let stop = Arc::new(AtomicBool::new(false));
+                started = Instant::now();
+                let s = stop.clone();
+                let secs = a.seconds;
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(secs)).await;
+                    s.store(true, Ordering::Relaxed);
+                });
+                Sent {
+                    acked: closed_loop(&weft.base, a.connections, 0, stop, u64::MAX).await,
+                    generator_cpu: None,
+                }
+            }
+        };
+        let acked = sent.acked;
         let sent_for = started.elapsed().as_secs_f64();
         let deadline = Instant::now() + Duration::from_secs(300);
         while ((target.effect_count() - before) as u64) < acked && Instant::now() < deadline {
@@ -248,14 +449,21 @@ async fn main() {
         let all = started.elapsed().as_secs_f64();
         let delivered = (target.effect_count() - before) as u64;
         let per_event = |cpu: f64| cpu * 1e6 / delivered.max(1) as f64;
+        let own = per_event(cpu_seconds("/proc/self/stat") - own_cpu);
+        let others = match sent.generator_cpu {
+            Some(cpu) => format!(
+                "generator (wrk) {:.0} µs, stand-in {own:.0} µs",
+                per_event(cpu)
+            ),
+            None => format!("generator (reqwest) and stand-in {own:.0} µs"),
+        };
         println!(
-            "throughput: {acked} webhooks acknowledged in {sent_for:.1} s = {:.0}/s; {delivered} delivered, last {:.1} s after the first send = {:.0}/s end to end; weft RSS {:.0} MiB; CPU per event: weft {:.0} µs, generator and stand-in {:.0} µs",
+            "throughput: {acked} webhooks acknowledged in {sent_for:.1} s = {:.0}/s; {delivered} delivered, last {:.1} s after the first send = {:.0}/s end to end; weft RSS {:.0} MiB; CPU per event: weft {:.0} µs, {others}",
             acked as f64 / sent_for,
             all,
             delivered as f64 / all,
             weft.rss_mib(),
             per_event(weft.cpu_seconds() - weft_cpu),
-            per_event(cpu_seconds("/proc/self/stat") - own_cpu),
         );
         weft.stop();
     }
