@@ -176,16 +176,10 @@ pub async fn work(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             if !freed.is_empty() {
                 let epoch = shared.in_flight.lock().expect("in-flight lock").epoch;
                 let now = crate::clock::now_ms();
-                let mut next = Vec::new();
-                for (flow, key) in freed {
-                    match shared.store.next_in_order(&flow, &key, now) {
-                        Ok(Some(m)) => next.push(m),
-                        Ok(None) => {}
-                        Err(e) => {
-                            tracing::error!(error = %e, "cannot read the next message of an ordering key; the rescan will find it")
-                        }
-                    }
-                }
+                let next = shared.store.next_in_order(&freed, now).unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "cannot read the next messages of ordering keys; the rescan will find them");
+                    Vec::new()
+                });
                 for msg in claim(&shared, epoch, next) {
                     launch(&shared, &done_tx, msg);
                 }

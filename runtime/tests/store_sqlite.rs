@@ -127,11 +127,14 @@ fn open_creates_the_folder_and_weft_db() {
         "table cursors",
         "table rejections",
         "index messages_due",
-        "index messages_ordering",
+        "index messages_state",
+        "index messages_pending_order",
         "index events_message",
     ] {
         assert!(names.iter().any(|n| n == table), "{table} in {names:?}");
     }
+    // Migration 2 replaced it with `messages_pending_order`.
+    assert!(!names.iter().any(|n| n == "index messages_ordering"), "{names:?}");
 }
 
 #[test]

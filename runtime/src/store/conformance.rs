@@ -582,13 +582,12 @@ pub fn due_skip_and_limit<S: Store>(store: &S) {
 pub fn next_in_order_follows_the_key<S: Store>(store: &S) {
     let first = add(store, ordered("orders", Some("cust-1"), T));
     let second = add(store, ordered("orders", Some("cust-1"), T + 1));
-    add(store, ordered("returns", Some("cust-1"), T + 2));
+    let returns = add(store, ordered("returns", Some("cust-1"), T + 2));
     let next = |now| {
-        ok(
-            store.next_in_order("orders", "cust-1", now),
-            "next in order",
-        )
-        .map(|m| m.id)
+        let key = [("orders".to_string(), "cust-1".to_string())];
+        let next = ok(store.next_in_order(&key, now), "next in order");
+        assert!(next.len() <= 1, "one message per key: {next:?}");
+        next.first().map(|m| m.id)
     };
     assert_eq!(next(T + 100), Some(first));
     assert_eq!(next(T - 1), None, "not due yet");
@@ -601,10 +600,21 @@ pub fn next_in_order_follows_the_key<S: Store>(store: &S) {
     assert_eq!(next(T + 500), Some(second));
     set_state(store, second, State::Dead, T + 1, T + 600);
     assert_eq!(next(T + 600), None);
+    let unknown = [("orders".to_string(), "cust-9".to_string())];
+    assert_eq!(ok(store.next_in_order(&unknown, T), "next in order"), []);
+    // Several keys in one call: the next of each, in the order asked.
+    let other = add(store, ordered("orders", Some("cust-2"), T));
+    let keys = [
+        ("orders".to_string(), "cust-2".to_string()),
+        ("orders".to_string(), "cust-9".to_string()),
+        ("returns".to_string(), "cust-1".to_string()),
+    ];
+    let next = ok(store.next_in_order(&keys, T + 600), "next in order");
     assert_eq!(
-        ok(store.next_in_order("orders", "cust-9", T), "next in order"),
-        None
+        next.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [other, returns]
     );
+    assert_eq!(ok(store.next_in_order(&[], T), "next in order"), []);
 }
 
 /// A message with an ordering key waits while an earlier message of its

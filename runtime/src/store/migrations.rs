@@ -72,4 +72,19 @@ CREATE TABLE rejections (
 );
 CREATE INDEX rejections_at ON rejections (at, id);
 "#,
+    // 2: the message indexes hold pending messages only (and `list`'s
+    // every state but `delivered`), so a delivered message leaves them
+    // instead of being re-indexed under its final state: a third fewer
+    // index writes per message, and indexes the size of the backlog rather
+    // than of the history. The ordering index no longer needs the state
+    // column, so the next message of a key is one seek, with no sort.
+    r#"
+DROP INDEX messages_due;
+DROP INDEX messages_state;
+DROP INDEX messages_ordering;
+CREATE INDEX messages_due ON messages (due_at, id) WHERE state = 'queued';
+CREATE INDEX messages_state ON messages (state, id) WHERE state <> 'delivered';
+CREATE INDEX messages_pending_order ON messages (flow, ordering_key, id)
+    WHERE ordering_key IS NOT NULL AND state IN ('queued', 'held');
+"#,
 ];

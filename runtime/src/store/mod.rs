@@ -304,15 +304,15 @@ pub trait Store: Send + Sync + 'static {
         after: Option<(i64, MessageId)>,
     ) -> Result<Vec<Message>, StoreError>;
 
-    /// The message next in line for an ordering key: the earliest pending
-    /// (`Queued` or `Held`) message of `flow` with `ordering_key`, if it is
-    /// queued and due at `now`. Reads only.
+    /// The messages next in line for ordering keys: for each `(flow,
+    /// ordering key)`, its earliest pending (`Queued` or `Held`) message, if
+    /// that is queued and due at `now`, in the order of `keys`. Reads only,
+    /// in one read transaction.
     fn next_in_order(
         &self,
-        flow: &str,
-        ordering_key: &str,
+        keys: &[(String, String)],
         now: i64,
-    ) -> Result<Option<Message>, StoreError>;
+    ) -> Result<Vec<Message>, StoreError>;
 
     /// The earliest `due_at` of a queued message, if any.
     fn next_due(&self) -> Result<Option<i64>, StoreError>;
