@@ -134,7 +134,10 @@ fn open_creates_the_folder_and_weft_db() {
         assert!(names.iter().any(|n| n == table), "{table} in {names:?}");
     }
     // Migration 2 replaced it with `messages_pending_order`.
-    assert!(!names.iter().any(|n| n == "index messages_ordering"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n == "index messages_ordering"),
+        "{names:?}"
+    );
 }
 
 #[test]
