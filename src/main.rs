@@ -388,6 +388,58 @@ enum HeldAction {
     Reject { id: i64 },
 }
 
+impl DlqAction {
+    /// What the command asks of the store or instance.
+    fn op(self) -> commands::operate::Op {
+        use commands::operate::Op;
+        use weft_runtime::store::{Action, State};
+        match self {
+            DlqAction::List { after, limit } => Op::List {
+                state: State::Dead,
+                after,
+                limit,
+            },
+            DlqAction::Show { id } => Op::Show(id),
+            DlqAction::Replay { id, plan } => Op::Act {
+                id,
+                // Filled in when the command runs: from `--plan`, else the
+                // message's own plan (an instance replays under its own).
+                action: Action::Replay {
+                    plan_hash: String::new(),
+                },
+                plan,
+            },
+            DlqAction::Discard { id } => Op::Act {
+                id,
+                action: Action::Discard,
+                plan: None,
+            },
+        }
+    }
+}
+
+impl HeldAction {
+    /// What the command asks of the store or instance.
+    fn op(self) -> commands::operate::Op {
+        use commands::operate::Op;
+        use weft_runtime::store::{Action, State};
+        let act = |id, action| Op::Act {
+            id,
+            action,
+            plan: None,
+        };
+        match self {
+            HeldAction::List { after, limit } => Op::List {
+                state: State::Held,
+                after,
+                limit,
+            },
+            HeldAction::Release { id } => act(id, Action::Release),
+            HeldAction::Reject { id } => act(id, Action::Reject),
+        }
+    }
+}
+
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     weft_plan::model::Duration::parse(s)
         .map(|d| d.std())
@@ -533,57 +585,8 @@ fn main() {
         Command::Demo { dir, data_dir } => exit_code(commands::demo::run(&dir, data_dir)),
         Command::Status { target } => operate(target, commands::operate::Op::Status),
         Command::Trace { id, target } => operate(target, commands::operate::Op::Show(id)),
-        Command::Dlq { action, target } => {
-            use commands::operate::Op;
-            use weft_runtime::store::{Action, State};
-            operate(
-                target,
-                match action {
-                    DlqAction::List { after, limit } => Op::List {
-                        state: State::Dead,
-                        after,
-                        limit,
-                    },
-                    DlqAction::Show { id } => Op::Show(id),
-                    DlqAction::Replay { id, plan } => Op::Act {
-                        id,
-                        action: Action::Replay {
-                            plan_hash: String::new(),
-                        },
-                        plan,
-                    },
-                    DlqAction::Discard { id } => Op::Act {
-                        id,
-                        action: Action::Discard,
-                        plan: None,
-                    },
-                },
-            )
-        }
-        Command::Held { action, target } => {
-            use commands::operate::Op;
-            use weft_runtime::store::{Action, State};
-            operate(
-                target,
-                match action {
-                    HeldAction::List { after, limit } => Op::List {
-                        state: State::Held,
-                        after,
-                        limit,
-                    },
-                    HeldAction::Release { id } => Op::Act {
-                        id,
-                        action: Action::Release,
-                        plan: None,
-                    },
-                    HeldAction::Reject { id } => Op::Act {
-                        id,
-                        action: Action::Reject,
-                        plan: None,
-                    },
-                },
-            )
-        }
+        Command::Dlq { action, target } => operate(target, action.op()),
+        Command::Held { action, target } => operate(target, action.op()),
         Command::Lineage {
             mapping,
             dir,
