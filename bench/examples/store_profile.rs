@@ -3,7 +3,8 @@
 //! with the events a validate-map-deliver flow writes, then the next of
 //! each ordering key looked up, as the engine does. Prints the CPU time
 //! per message of each part (the process's user + system time, which
-//! includes the writer thread and its disk syncs).
+//! includes the writer thread and its disk syncs), and the bytes written
+//! to disk per message.
 //!
 //! `cargo run --release -p weft-bench --example store_profile [MESSAGES]`
 //! (`valgrind --tool=callgrind` on the binary counts its instructions.)
@@ -24,6 +25,17 @@ fn cpu_seconds() -> f64 {
     };
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Bytes this process has had written to storage (`/proc/self/io`): the
+/// write-ahead log's frames and the checkpoints into the database file.
+fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("write_bytes: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn arrival(n: usize, now: i64) -> NewMessage {
@@ -65,6 +77,7 @@ fn main() {
     let store = SqliteStore::open(dir.path()).expect("the store opens");
     let (mut accept, mut due, mut record, mut next) = (0.0, 0.0, 0.0, 0.0);
     let started = Instant::now();
+    let written = written_bytes();
     let mut n = 0;
     while n < total {
         let now = weft_runtime::clock::now_ms();
@@ -122,8 +135,9 @@ fn main() {
     }
     let per = |s: f64| s * 1e6 / total as f64;
     println!(
-        "{total} messages in {:.1} s; CPU per message: accept {:.1} µs, due {:.1} µs, record {:.1} µs, next in order {:.1} µs, total {:.1} µs",
+        "{total} messages in {:.1} s, {:.1} KiB written to disk per message; CPU per message: accept {:.1} µs, due {:.1} µs, record {:.1} µs, next in order {:.1} µs, total {:.1} µs",
         started.elapsed().as_secs_f64(),
+        (written_bytes() - written) as f64 / 1024.0 / total as f64,
         per(accept),
         per(due),
         per(record),
