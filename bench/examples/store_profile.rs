@@ -16,17 +16,6 @@ use weft_runtime::store::{NewEvent, NewMessage, Outcome, SqliteStore, State, Sto
 const GROUP: usize = 64;
 const PLAN: &str = "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
 /// Bytes this process has had written to storage (`/proc/self/io`): the
 /// write-ahead log's frames and the checkpoints into the database file.
 fn written_bytes() -> u64 {
@@ -86,17 +75,17 @@ fn main() {
             .collect();
         n += arrivals.len();
 
-        let t = cpu_seconds();
+        let t = weft_bench::cpu::seconds(libc::RUSAGE_SELF);
         store
             .accept(arrivals, None, 7 * 24 * 3_600_000)
             .expect("accepted");
-        accept += cpu_seconds() - t;
+        accept += weft_bench::cpu::seconds(libc::RUSAGE_SELF) - t;
 
-        let t = cpu_seconds();
+        let t = weft_bench::cpu::seconds(libc::RUSAGE_SELF);
         let messages = store
             .due(now, GROUP, &HashSet::new(), None)
             .expect("due messages");
-        due += cpu_seconds() - t;
+        due += weft_bench::cpu::seconds(libc::RUSAGE_SELF) - t;
 
         let outcomes: Vec<Outcome> = messages
             .iter()
@@ -121,17 +110,17 @@ fn main() {
                 ],
             })
             .collect();
-        let t = cpu_seconds();
+        let t = weft_bench::cpu::seconds(libc::RUSAGE_SELF);
         store.record(outcomes, now).expect("recorded");
-        record += cpu_seconds() - t;
+        record += weft_bench::cpu::seconds(libc::RUSAGE_SELF) - t;
 
-        let t = cpu_seconds();
+        let t = weft_bench::cpu::seconds(libc::RUSAGE_SELF);
         let keys: Vec<(String, String)> = messages
             .iter()
             .filter_map(|m| Some((m.flow.clone(), m.ordering_key.clone()?)))
             .collect();
         store.next_in_order(&keys, now).expect("next in order");
-        next += cpu_seconds() - t;
+        next += weft_bench::cpu::seconds(libc::RUSAGE_SELF) - t;
     }
     let per = |s: f64| s * 1e6 / total as f64;
     println!(

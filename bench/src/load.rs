@@ -325,9 +325,12 @@ async fn wrk_loop(a: &Args, base: &str, replay: &Replay) -> Option<Sent> {
         .arg(threads.to_string())
         .arg(WEBHOOK_PATH);
     let (output, cpu) = tokio::task::spawn_blocking(move || {
-        let before = children_cpu_seconds();
+        let before = weft_bench::cpu::seconds(libc::RUSAGE_CHILDREN);
         let output = command.output();
-        (output, children_cpu_seconds() - before)
+        (
+            output,
+            weft_bench::cpu::seconds(libc::RUSAGE_CHILDREN) - before,
+        )
     })
     .await
     .ok()?;
@@ -368,18 +371,6 @@ async fn wrk_loop(a: &Args, base: &str, replay: &Replay) -> Option<Sent> {
         acked: requests.saturating_sub(refused),
         generator_cpu: Some(cpu),
     })
-}
-
-/// User + system CPU seconds of the children this process has waited for.
-fn children_cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage
-    };
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
