@@ -157,7 +157,7 @@ impl Outbound {
         let request = || {
             let req = self
                 .client
-                .request(d.method.clone(), &url)
+                .request(d.method.clone(), url.clone())
                 .timeout(Duration::from_millis(d.policy.timeout_ms))
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.to_string());
@@ -418,10 +418,14 @@ const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
 
 /// The request URL: base URL and path, with `{field}` placeholders filled
 /// from the message's top-level fields (percent-encoded, so a value cannot
-/// change the host or the path's shape).
-pub fn url_for(d: &Delivery, body: &str) -> Result<String, String> {
+/// change the host or the path's shape). A path without placeholders was
+/// parsed once, when the plan was prepared.
+pub fn url_for(d: &Delivery, body: &str) -> Result<reqwest::Url, String> {
+    if let Some(url) = &d.url {
+        return Ok(url.clone());
+    }
     if !d.path.contains('{') {
-        return Ok(format!("{}{}", d.base_url, d.path));
+        return parse_url(format!("{}{}", d.base_url, d.path));
     }
     let doc: serde_json::Value =
         serde_json::from_str(body).map_err(|_| "the message is not JSON".to_string())?;
@@ -448,7 +452,11 @@ pub fn url_for(d: &Delivery, body: &str) -> Result<String, String> {
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
-    Ok(out)
+    parse_url(out)
+}
+
+fn parse_url(text: String) -> Result<reqwest::Url, String> {
+    reqwest::Url::parse(&text).map_err(|e| format!("`{text}` is not a URL: {e}"))
 }
 
 /// `Retry-After` as seconds or an HTTP date, in ms from now (capped at an hour).
@@ -478,6 +486,7 @@ mod tests {
             method: reqwest::Method::POST,
             base_url: "http://127.0.0.1:9".into(),
             path: path.into(),
+            url: None,
             idempotency_header: None,
             policy: Effective::of(None),
         }
@@ -487,15 +496,29 @@ mod tests {
     fn placeholders_are_filled_and_encoded() {
         let d = delivery("/orders/{order_id}/fulfillments.json");
         assert_eq!(
-            url_for(&d, r#"{"order_id": 42}"#).unwrap(),
+            url_for(&d, r#"{"order_id": 42}"#).unwrap().as_str(),
             "http://127.0.0.1:9/orders/42/fulfillments.json"
         );
         assert_eq!(
-            url_for(&d, r#"{"order_id": "a/../b@evil.example"}"#).unwrap(),
+            url_for(&d, r#"{"order_id": "a/../b@evil.example"}"#)
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:9/orders/a%2F..%2Fb%40evil.example/fulfillments.json"
         );
         let e = url_for(&d, r#"{"id": 1}"#).unwrap_err();
         assert!(e.contains("needs the field `order_id`"), "{e}");
+    }
+
+    #[test]
+    fn a_fixed_path_is_the_url_prepared_once() {
+        let mut d = delivery("/orders.json");
+        assert_eq!(
+            url_for(&d, "not JSON: not read").unwrap().as_str(),
+            "http://127.0.0.1:9/orders.json"
+        );
+        let prepared = reqwest::Url::parse("http://127.0.0.1:9/prepared").unwrap();
+        d.url = Some(prepared.clone());
+        assert_eq!(url_for(&d, "{}").unwrap(), prepared);
     }
 
     #[test]

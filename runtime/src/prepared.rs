@@ -75,6 +75,8 @@ pub struct Delivery {
     pub base_url: String,
     /// The path, possibly with `{placeholders}` filled from the message.
     pub path: String,
+    /// The whole URL, parsed once, when the path has no placeholders.
+    pub url: Option<reqwest::Url>,
     pub idempotency_header: Option<String>,
     pub policy: Effective,
 }
@@ -445,12 +447,21 @@ fn step(
             stays_on(&base_url, &e.path).map_err(|m| format!("{at}: {m}"))?;
             let method = reqwest::Method::from_bytes(e.method.to_ascii_uppercase().as_bytes())
                 .map_err(|_| format!("{at}: `{}` is not an HTTP method", e.method))?;
+            let url = if e.path.contains('{') {
+                None
+            } else {
+                let whole = format!("{base_url}{}", e.path);
+                let url = reqwest::Url::parse(&whole)
+                    .map_err(|err| format!("{at}: `{whole}` is not a URL: {err}"))?;
+                Some(url)
+            };
             PreparedStep::Deliver(Box::new(Delivery {
                 target: d.target.clone(),
                 system: e.system.clone(),
                 method,
                 base_url,
                 path: e.path.clone(),
+                url,
                 idempotency_header: e.idempotency_header.clone(),
                 policy: Effective::of(d.policy.as_ref()),
             }))
