@@ -4,12 +4,16 @@
 //!
 //! Writes go through one writer thread that owns the write connection.
 //! Callers hand it jobs and wait; it runs every job waiting (up to
-//! [`MAX_GROUP`]) in one transaction, each job inside its own savepoint so a
-//! failing job undoes only itself, and answers the callers once the
-//! transaction has committed (group commit: one fsync for many writers).
+//! [`MAX_GROUP`]) in one transaction, and answers the callers once the
+//! transaction has committed (group commit: one fsync for many writers). A
+//! group in which a job fails is rolled back and run again with each job in
+//! its own savepoint, so a failing job undoes only itself.
 //! Reads use a second connection, which WAL lets run while the writer
 //! writes. Another process (an operator's CLI) may open the same file: each
-//! connection waits up to [`BUSY_TIMEOUT`] for the other's lock.
+//! connection waits up to [`BUSY_TIMEOUT`] for the other's lock. SQLite is
+//! the one rusqlite bundles, 3.51.3 or later: earlier versions (Debian's
+//! 3.40 among them) have the WAL-reset bug, which two connections writing
+//! and checkpointing at once can hit.
 
 use super::migrations::MIGRATIONS;
 use super::{
@@ -1161,6 +1165,19 @@ mod tests {
             .and_then(|rows| rows.collect())
             .expect("the plan reads");
         steps.join("\n")
+    }
+
+    /// The SQLite built in is past the WAL-reset bug (3.7.0 to 3.51.2: a
+    /// checkpoint racing another connection's write could corrupt the
+    /// database; fixed in 3.51.3). The store shares its file with the
+    /// operator's CLI, so two connections do write at once.
+    #[test]
+    fn the_bundled_sqlite_has_the_wal_reset_fix() {
+        assert!(
+            rusqlite::version_number() >= 3_051_003,
+            "SQLite {} is inside the WAL-reset bug's range",
+            rusqlite::version()
+        );
     }
 
     /// A store written by the first schema opens under the second with its
