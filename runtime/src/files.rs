@@ -5,6 +5,12 @@
 //! dead-lettered with its line number; the rest of the file goes on. A
 //! crash between the commit and the move is safe: at restart the cursor
 //! shows the file was taken, and it is archived without reading it again.
+//!
+//! One watcher reads each folder for every flow it triggers (a 3PL's
+//! shipment files may feed both the storefront and the ERP): each record
+//! becomes one arrival per flow, all in the file's one transaction. A
+//! watcher per flow would let the first archive the file before the others
+//! had read it, and their flows would silently never see its records.
 
 use crate::engine::Shared;
 use crate::store::{CursorUpdate, NewMessage, State};
@@ -15,15 +21,40 @@ use std::time::Duration;
 use tokio::sync::watch;
 use weft_plan::model::{Files, Trigger};
 
-/// Watches one flow's folder until `stop`.
-pub async fn run(shared: Arc<Shared>, flow: String, mut stop: watch::Receiver<bool>) {
+/// The file flows of a plan grouped by the folder they read: one group per
+/// system and inbox path, flows in name order.
+pub fn folders(prepared: &crate::prepared::Prepared) -> Vec<Vec<String>> {
+    let mut by_folder: std::collections::BTreeMap<(String, String), Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (name, f) in &prepared.flows {
+        if let Trigger::File {
+            system,
+            files: Some(files),
+            ..
+        } = &f.model.trigger
+        {
+            by_folder
+                .entry((system.clone(), files.path.clone()))
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    let mut groups: Vec<Vec<String>> = by_folder.into_values().collect();
+    for flows in &mut groups {
+        flows.sort();
+    }
+    groups
+}
+
+/// Watches the folder of `flows` (one group of [`folders`]) until `stop`.
+pub async fn run(shared: Arc<Shared>, flows: Vec<String>, mut stop: watch::Receiver<bool>) {
     let every = shared.config.poll_floor.unwrap_or(Duration::from_secs(5));
     loop {
         if *stop.borrow() {
             return;
         }
-        if let Err(e) = once(&shared, &flow).await {
-            tracing::warn!(flow, error = %e, "reading the file folder failed; trying again");
+        if let Err(e) = once(&shared, &flows).await {
+            tracing::warn!(flows = flows.join(", "), error = %e, "reading the file folder failed; trying again");
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -45,9 +76,13 @@ fn settings(shared: &Shared, flow: &str) -> Option<(String, Files)> {
     }
 }
 
-/// Takes every waiting file once; returns how many files were taken.
-pub async fn once(shared: &Arc<Shared>, flow: &str) -> Result<usize, String> {
-    let (system, files) = settings(shared, flow).ok_or("not a file flow")?;
+/// Takes every waiting file of the folder `flows` read, once; returns how
+/// many files were taken.
+pub async fn once(shared: &Arc<Shared>, flows: &[String]) -> Result<usize, String> {
+    let first = flows.first().ok_or("no flow reads this folder")?;
+    let (system, files) = settings(shared, first).ok_or("not a file flow")?;
+    // The folder's position: the last file taken (name and digest).
+    let key = format!("files {system} {}", files.path);
     let root = &shared.config.files_root;
     let inbox = root.join(&files.path);
     let archive = files
@@ -80,15 +115,27 @@ pub async fn once(shared: &Arc<Shared>, flow: &str) -> Result<usize, String> {
             .unwrap_or("")
             .to_string();
         let mark = format!("{name} sha256:{}", hex::encode(Sha256::digest(&bytes)));
-        let flow_name = flow.to_string();
+        let (folder_key, readers, marked) = (key.clone(), flows.to_vec(), mark.clone());
+        // Stores written before folders were shared kept the position per
+        // flow: a file all of them had taken is taken.
         let seen = shared
-            .blocking(move |s| s.cursor(&flow_name))
+            .blocking(move |s| {
+                if s.cursor(&folder_key)?.as_deref() == Some(marked.as_str()) {
+                    return Ok(true);
+                }
+                for flow in &readers {
+                    if s.cursor(flow)?.as_deref() != Some(marked.as_str()) {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            })
             .await
             .map_err(|e| e.to_string())?;
-        if seen.as_deref() != Some(mark.as_str()) {
-            let arrivals = records(shared, flow, &system, &files, &name, &bytes);
+        if !seen {
+            let arrivals = records(shared, flows, &system, &files, &name, &bytes);
             let cursor = CursorUpdate {
-                flow: flow.to_string(),
+                flow: key.clone(),
                 value: mark,
             };
             shared
@@ -100,51 +147,58 @@ pub async fn once(shared: &Arc<Shared>, flow: &str) -> Result<usize, String> {
             .map_err(|e| format!("cannot create {}: {e}", archive.display()))?;
         std::fs::rename(&path, archive.join(&name))
             .map_err(|e| format!("cannot archive {}: {e}", path.display()))?;
-        tracing::info!(flow, file = name, "file taken and archived");
+        tracing::info!(
+            flows = flows.join(", "),
+            file = name,
+            "file taken and archived"
+        );
         taken += 1;
     }
     Ok(taken)
 }
 
-/// The arrivals of one file: one per record, bad records dead-lettered.
+/// The arrivals of one file: one per record and flow, bad records
+/// dead-lettered (in every flow, each with its line number).
 fn records(
     shared: &Shared,
-    flow: &str,
+    flows: &[String],
     system: &str,
     files: &Files,
     name: &str,
     bytes: &[u8],
 ) -> Vec<NewMessage> {
     let prepared = &shared.prepared;
-    let f = &prepared.flows[flow];
+    let readers: Vec<_> = flows
+        .iter()
+        .filter_map(|flow| prepared.flows.get(flow))
+        .collect();
     let schema = prepared.contracts.get(&files.record);
     let now = crate::clock::now_ms();
     let mut out = Vec::new();
     let mut push = |line: usize, r: Result<serde_json::Value, (String, String)>| {
         let origin = format!("file {system} {name} line {line}");
-        match r {
-            Ok(doc) => match weft_mapping::Value::from_json(&doc, &weft_mapping::Coerce::Keep) {
-                Ok(v) => out.push(crate::ingress::arrival(
-                    prepared,
-                    f,
-                    &v,
-                    doc.to_string(),
-                    &origin,
-                    now,
-                )),
-                Err(e) => out.push(dead(flow, prepared, doc.to_string(), &origin, now, e)),
-            },
-            Err((raw, why)) => {
-                let raw = serde_json::Value::String(raw).to_string();
-                out.push(dead(
-                    flow,
-                    prepared,
-                    raw,
-                    &origin,
-                    now,
-                    format!("line {line}: {why}"),
-                ))
+        let (payload, read) = match r {
+            Ok(doc) => {
+                let read = weft_mapping::Value::from_json(&doc, &weft_mapping::Coerce::Keep);
+                (doc.to_string(), read)
             }
+            Err((raw, why)) => (
+                serde_json::Value::String(raw).to_string(),
+                Err(format!("line {line}: {why}")),
+            ),
+        };
+        for f in &readers {
+            out.push(match &read {
+                Ok(v) => crate::ingress::arrival(prepared, f, v, payload.clone(), &origin, now),
+                Err(why) => dead(
+                    &f.name,
+                    prepared,
+                    payload.clone(),
+                    &origin,
+                    now,
+                    why.clone(),
+                ),
+            });
         }
     };
     if files.format == "csv" {

@@ -61,10 +61,15 @@ impl Instance {
             let (s, n, rx) = (shared.clone(), name.clone(), stop_rx.clone());
             match f.model.trigger {
                 Trigger::Poll { .. } => triggers.push(tokio::spawn(crate::poll::run(s, n, rx))),
-                Trigger::File { .. } => triggers.push(tokio::spawn(crate::files::run(s, n, rx))),
+                // One watcher per folder, below.
+                Trigger::File { .. } => {}
                 Trigger::Schedule { .. } => triggers.push(tokio::spawn(crate::tick::run(s, n, rx))),
                 _ => {}
             }
+        }
+        for flows in crate::files::folders(&prepared) {
+            let (s, rx) = (shared.clone(), stop_rx.clone());
+            triggers.push(tokio::spawn(crate::files::run(s, flows, rx)));
         }
         triggers.push(tokio::spawn(housekeeping(shared.clone(), stop_rx)));
         tracing::info!(%addr, plan = prepared.hash.as_str(), flows = prepared.flows.len(), "weft is running");

@@ -691,6 +691,60 @@ async fn files_are_taken_bad_lines_dead_lettered_and_the_file_archived() {
     h.stop().await;
 }
 
+/// Two flows read one folder (a 3PL's files feed the storefront and the
+/// ERP): every record reaches both, the file is archived once, and a
+/// restart does not take it again. With a watcher per flow, the first to
+/// archive the file hid it from the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_read_by_two_flows_gives_each_every_record() {
+    let mut h = Harness::start(ordered(), |doc| {
+        let mut copy = doc["flows"]["rows"].clone();
+        copy["idempotency_key"] = json!("source.id");
+        doc["flows"]["rows_too"] = copy;
+    })
+    .await;
+    let inbox = h.dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for n in 1..=3 {
+        std::fs::write(
+            inbox.join(format!("batch-{n}.jsonl")),
+            format!("{{\"id\": \"a{n}\"}}\n{{\"id\": \"b{n}\"}}\nnot json\n"),
+        )
+        .unwrap();
+    }
+    h.until("both flows' records", |h| {
+        ["rows", "rows_too"]
+            .iter()
+            .all(|f| h.count(f, State::Delivered) == 6 && h.count(f, State::Dead) == 3)
+    })
+    .await;
+    for n in 1..=3 {
+        assert!(!inbox.join(format!("batch-{n}.jsonl")).exists());
+        assert!(h.dir.path().join(format!("done/batch-{n}.jsonl")).exists());
+    }
+    // Each record was delivered once per flow: twice in all.
+    assert_eq!(delivered_to(&h, "/rows").len(), 12);
+    // As if weft had stopped between the last file's commit and its move:
+    // the folder's position shows it was taken, so it is archived unread.
+    h.stop().await;
+    std::fs::rename(
+        h.dir.path().join("done/batch-3.jsonl"),
+        inbox.join("batch-3.jsonl"),
+    )
+    .unwrap();
+    let config = h.config.clone();
+    h.restart(config).await;
+    h.until("the file archived again", |h| {
+        h.dir.path().join("done/batch-3.jsonl").exists()
+    })
+    .await;
+    for f in ["rows", "rows_too"] {
+        assert_eq!(h.count(f, State::Delivered), 6, "{f} after the restart");
+        assert_eq!(h.count(f, State::Dead), 3, "{f} after the restart");
+    }
+    h.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_stops_intake_and_finishes_in_flight_deliveries() {
     let mut h = Harness::start(
