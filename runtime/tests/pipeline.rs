@@ -614,6 +614,34 @@ fn level_revs(h: &Harness) -> Vec<i64> {
     revs
 }
 
+/// Two scans of the paged feed at `path`, polled by `flow` in pages of 2:
+/// five records, then three more. The first scan's end is saved as the
+/// largest `rev` with no page left; every request in `want` was made; each
+/// record is delivered once.
+async fn two_paged_scans(h: &mut Harness, flow: &str, path: &str, want: &[&str]) {
+    let rec = |rev: i64| json!({ "rev": rev, "sku": format!("S{rev}"), "qty": rev });
+    h.target.add_records(path, (1..=5).map(rec).collect());
+    h.until("five delivered", |h| h.count(flow, State::Delivered) == 5)
+        .await;
+    h.until("the scan's end saved", |h| {
+        h.store.cursor(flow).unwrap().as_deref() == Some(r#"{"since":"5"}"#)
+    })
+    .await;
+    h.target.add_records(path, (6..=8).map(rec).collect());
+    h.until("eight delivered", |h| h.count(flow, State::Delivered) == 8)
+        .await;
+    let polls = gets(h, path);
+    for want in want {
+        assert!(polls.iter().any(|p| p == want), "{want} not in {polls:?}");
+    }
+    assert_eq!(
+        level_revs(h),
+        (1..=8).collect::<Vec<_>>(),
+        "each record once"
+    );
+    h.stop().await;
+}
+
 /// Adds flow `name` on `schedule`, delivering each tick to `/ticks`.
 fn scheduled(doc: &mut serde_json::Value, name: &str, schedule: serde_json::Value) {
     let mut deliver = doc["flows"]["stock"]["steps"][0].clone();
@@ -631,40 +659,15 @@ async fn polling_follows_page_tokens_and_saves_each_page_with_its_records() {
         |_| {},
     )
     .await;
-    let rec = |rev: i64| json!({ "rev": rev, "sku": format!("S{rev}"), "qty": rev });
-    h.target.add_records("/paged", (1..=5).map(rec).collect());
-    h.until("five delivered", |h| {
-        h.count("paged", State::Delivered) == 5
-    })
-    .await;
-    // The scan ended on its last page: the mark is the largest `rev` seen
-    // and no page token is left.
-    h.until("the scan's end saved", |h| {
-        h.store.cursor("paged").unwrap().as_deref() == Some(r#"{"since":"5"}"#)
-    })
-    .await;
-    h.target.add_records("/paged", (6..=8).map(rec).collect());
-    h.until("eight delivered", |h| {
-        h.count("paged", State::Delivered) == 8
-    })
-    .await;
-    let polls = gets(&h, "/paged");
-    // Pages of 2: the first scan follows tokens t2 and t4 with no mark;
-    // the next one starts after 5 and follows t2 to record 8.
-    for want in [
+    // The first scan follows tokens t2 and t4 with no mark; the next one
+    // starts after 5 and follows t2 to record 8.
+    let want = [
         "/paged",
         "/paged?page=t2",
         "/paged?page=t4",
         "/paged?since=5&page=t2",
-    ] {
-        assert!(polls.iter().any(|p| p == want), "{want} not in {polls:?}");
-    }
-    assert_eq!(
-        level_revs(&h),
-        (1..=8).collect::<Vec<_>>(),
-        "each record once"
-    );
-    h.stop().await;
+    ];
+    two_paged_scans(&mut h, "paged", "/paged", &want).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -698,9 +701,7 @@ async fn files_are_taken_bad_lines_dead_lettered_and_the_file_archived() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_read_by_two_flows_gives_each_every_record() {
     let mut h = Harness::start(ordered(), |doc| {
-        let mut copy = doc["flows"]["rows"].clone();
-        copy["idempotency_key"] = json!("source.id");
-        doc["flows"]["rows_too"] = copy;
+        doc["flows"]["rows_too"] = doc["flows"]["rows"].clone();
     })
     .await;
     let inbox = h.dir.path().join("inbox");
@@ -848,39 +849,16 @@ async fn polling_follows_link_headers_as_given() {
         },
     )
     .await;
-    let rec = |rev: i64| json!({ "rev": rev, "sku": format!("S{rev}"), "qty": rev });
-    h.target.add_records("/linked", (1..=5).map(rec).collect());
-    h.until("five delivered", |h| {
-        h.count("linked", State::Delivered) == 5
-    })
-    .await;
-    h.until("the scan's end saved", |h| {
-        h.store.cursor("linked").unwrap().as_deref() == Some(r#"{"since":"5"}"#)
-    })
-    .await;
-    h.target.add_records("/linked", (6..=8).map(rec).collect());
-    h.until("eight delivered", |h| {
-        h.count("linked", State::Delivered) == 8
-    })
-    .await;
-    let polls = gets(&h, "/linked");
-    // Pages of 2: the links carry the whole query (no `since` added to them);
-    // the second scan starts after 5 and its link leads from record 6 to 8.
-    for want in [
+    // The links carry the whole query (no `since` added to them); the
+    // second scan starts after 5 and its link leads from record 6 to 8.
+    let want = [
         "/linked",
         "/linked?page_info=a2",
         "/linked?page_info=a4",
         "/linked?since=5",
         "/linked?page_info=a7",
-    ] {
-        assert!(polls.iter().any(|p| p == want), "{want} not in {polls:?}");
-    }
-    assert_eq!(
-        level_revs(&h),
-        (1..=8).collect::<Vec<_>>(),
-        "each record once"
-    );
-    h.stop().await;
+    ];
+    two_paged_scans(&mut h, "linked", "/linked", &want).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
