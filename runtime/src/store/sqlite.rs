@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -542,28 +542,35 @@ const MESSAGE_COLUMNS: &str = "m.id, m.flow, m.idempotency_key, m.ordering_key, 
 /// Queued messages due by `?1`, after position (`?2` due time, `?3` id),
 /// that no earlier pending message of their ordering key holds back. The
 /// partial indexes `messages_due` and `messages_pending_order` serve it
-/// (the conditions are repeated word for word, as SQLite needs).
-fn due_query() -> String {
-    format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m
-         WHERE m.state = 'queued' AND m.due_at <= ?1
-           AND (m.due_at > ?2 OR (m.due_at = ?2 AND m.id > ?3))
-           AND (m.ordering_key IS NULL OR NOT EXISTS (
-               SELECT 1 FROM messages e
-               WHERE e.flow = m.flow AND e.ordering_key = m.ordering_key
-                 AND e.state IN ('queued', 'held') AND e.id < m.id))
-         ORDER BY m.due_at, m.id"
-    )
+/// (the conditions are repeated word for word, as SQLite needs). The text
+/// is built once: the worker runs it several times a second.
+fn due_query() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.state = 'queued' AND m.due_at <= ?1
+               AND (m.due_at > ?2 OR (m.due_at = ?2 AND m.id > ?3))
+               AND (m.ordering_key IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM messages e
+                   WHERE e.flow = m.flow AND e.ordering_key = m.ordering_key
+                     AND e.state IN ('queued', 'held') AND e.id < m.id))
+             ORDER BY m.due_at, m.id"
+        )
+    });
+    &SQL
 }
 
 /// The first pending message of flow `?1` and ordering key `?2`: one seek
-/// in `messages_pending_order`.
-fn next_in_order_query() -> String {
-    format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m
-         WHERE m.flow = ?1 AND m.ordering_key = ?2 AND m.state IN ('queued', 'held')
-         ORDER BY m.id LIMIT 1"
-    )
+/// in `messages_pending_order`. Built once (run for every finished message).
+fn next_in_order_query() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.flow = ?1 AND m.ordering_key = ?2 AND m.state IN ('queued', 'held')
+             ORDER BY m.id LIMIT 1"
+        )
+    });
+    &SQL
 }
 
 /// Messages in state `?1` after id `?2`, in id order. `messages_state`
@@ -889,7 +896,7 @@ impl Store for SqliteStore {
             // order and are stepped lazily, so stopping at `limit` reads no
             // more than a LIMIT would.
             let mut stmt = conn
-                .prepare_cached(&due_query())
+                .prepare_cached(due_query())
                 .map_err(db("find due messages"))?;
             let rows = stmt
                 .query_map(
@@ -927,7 +934,7 @@ impl Store for SqliteStore {
                 .unchecked_transaction()
                 .map_err(db("start reading the next messages of ordering keys"))?;
             let mut stmt = tx
-                .prepare_cached(&next_in_order_query())
+                .prepare_cached(next_in_order_query())
                 .map_err(db("find the next message of an ordering key"))?;
             let mut next = Vec::new();
             for (flow, ordering_key) in keys {
@@ -1232,7 +1239,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let store = SqliteStore::open(dir.path()).expect("the store opens");
         let conn = store.reader.lock().expect("the read connection");
-        let due = plan(&conn, &due_query());
+        let due = plan(&conn, due_query());
         assert!(
             due.contains("USING INDEX messages_due")
                 && due.contains("messages_pending_order (flow=? AND ordering_key=? AND id<?)")
@@ -1240,7 +1247,7 @@ mod tests {
                 && !due.contains("SCAN"),
             "{due}"
         );
-        let next = plan(&conn, &next_in_order_query());
+        let next = plan(&conn, next_in_order_query());
         assert!(
             next.contains("USING INDEX messages_pending_order (flow=? AND ordering_key=?)")
                 && !next.contains("TEMP B-TREE"),
