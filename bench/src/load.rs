@@ -66,7 +66,13 @@ fn args() -> Args {
             "--backlog" => a.backlog = val.parse().expect("--backlog N"),
             "--connections" => a.connections = val.parse().expect("--connections N"),
             "--phases" => a.phases = val,
-            "--generator" => a.generator = val,
+            "--generator" => {
+                assert!(
+                    val == "wrk" || val == "builtin",
+                    "--generator is `wrk` or `builtin`, not `{val}`"
+                );
+                a.generator = val;
+            }
             "--max-rate" => a.max_rate = val.parse().expect("--max-rate N"),
             other => panic!("unknown option {other}"),
         }
@@ -409,7 +415,9 @@ async fn main() {
             Some(replay) => {
                 let sent = wrk_loop(&a, &weft.base, replay).await;
                 // wrk sends for its `-d` seconds after loading its requests.
-                started = Instant::now() - Duration::from_secs(a.seconds);
+                started = Instant::now()
+                    .checked_sub(Duration::from_secs(a.seconds))
+                    .unwrap_or(started);
                 sent
             }
             None => None,
