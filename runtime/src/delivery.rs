@@ -424,9 +424,6 @@ pub fn url_for(d: &Delivery, body: &str) -> Result<reqwest::Url, String> {
     if let Some(url) = &d.url {
         return Ok(url.clone());
     }
-    if !d.path.contains('{') {
-        return parse_url(format!("{}{}", d.base_url, d.path));
-    }
     let doc: serde_json::Value =
         serde_json::from_str(body).map_err(|_| "the message is not JSON".to_string())?;
     let mut out = String::with_capacity(d.base_url.len() + d.path.len() + 16);
@@ -453,6 +450,15 @@ pub fn url_for(d: &Delivery, body: &str) -> Result<reqwest::Url, String> {
     }
     out.push_str(rest);
     parse_url(out)
+}
+
+/// The whole URL of a delivery whose path has no placeholders, parsed once
+/// when the plan is prepared; `None` when the path has placeholders.
+pub fn fixed_url(base_url: &str, path: &str) -> Result<Option<reqwest::Url>, String> {
+    if path.contains('{') {
+        return Ok(None);
+    }
+    parse_url(format!("{base_url}{path}")).map(Some)
 }
 
 fn parse_url(text: String) -> Result<reqwest::Url, String> {
@@ -486,7 +492,7 @@ mod tests {
             method: reqwest::Method::POST,
             base_url: "http://127.0.0.1:9".into(),
             path: path.into(),
-            url: None,
+            url: fixed_url("http://127.0.0.1:9", path).unwrap(),
             idempotency_header: None,
             policy: Effective::of(None),
         }

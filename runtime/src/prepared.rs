@@ -447,14 +447,8 @@ fn step(
             stays_on(&base_url, &e.path).map_err(|m| format!("{at}: {m}"))?;
             let method = reqwest::Method::from_bytes(e.method.to_ascii_uppercase().as_bytes())
                 .map_err(|_| format!("{at}: `{}` is not an HTTP method", e.method))?;
-            let url = if e.path.contains('{') {
-                None
-            } else {
-                let whole = format!("{base_url}{}", e.path);
-                let url = reqwest::Url::parse(&whole)
-                    .map_err(|err| format!("{at}: `{whole}` is not a URL: {err}"))?;
-                Some(url)
-            };
+            let url =
+                crate::delivery::fixed_url(&base_url, &e.path).map_err(|m| format!("{at}: {m}"))?;
             PreparedStep::Deliver(Box::new(Delivery {
                 target: d.target.clone(),
                 system: e.system.clone(),
