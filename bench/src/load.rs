@@ -23,6 +23,7 @@
 //! [--backlog 1000000] [--connections 64] [--phases 123]
 //! [--generator wrk|builtin] [--max-rate 20000]`
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -291,15 +292,12 @@ fn sign_for_wrk(a: &Args, dir: &Path) -> std::io::Result<Replay> {
     let total = a.seconds * a.max_rate;
     let file = dir.join("requests.txt");
     let script = dir.join("replay.lua");
-    let mut text = String::with_capacity(total as usize * 200);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
     for n in 0..total {
         let (body, sig) = signed(n);
-        text.push_str(&sig);
-        text.push(' ');
-        text.push_str(&body);
-        text.push('\n');
+        writeln!(out, "{sig} {body}")?;
     }
-    std::fs::write(&file, text)?;
+    out.flush()?;
     std::fs::write(&script, WRK_SCRIPT)?;
     Ok(Replay {
         file,
